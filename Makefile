@@ -1,0 +1,21 @@
+# The two commands a newcomer needs; everything else is in scripts/.
+.PHONY: local test bench lint clean-local
+
+## Run the system locally end to end (moto + functions in the Lambda runtime emulator).
+local:
+	@scripts/local.sh
+
+## Run every test (what CI runs).
+test:
+	@scripts/test.sh
+
+## Benchmarks (criterion).
+bench:
+	@. scripts/env.sh && cargo bench -p common
+
+## Formatting and clippy as CI would see them.
+lint:
+	@. scripts/env.sh && cargo fmt --all --check && cargo clippy --workspace --all-targets -- -D warnings
+
+clean-local:
+	@scripts/moto.sh stop; rm -rf .local

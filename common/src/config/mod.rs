@@ -1,0 +1,11 @@
+//! Configuration from environment variables, read once at cold start. Every function's config
+//! is built with an [`Env`] reader that collects *all* problems, so a bad deployment is fixed
+//! in one round trip instead of one variable at a time.
+
+mod env;
+mod receiver;
+mod sections;
+
+pub use env::{ConfigError, Env};
+pub use receiver::ReceiverConfig;
+pub use sections::{AppSecretSource, HubSpotEndpoints};

@@ -1,0 +1,62 @@
+//! Configuration pieces more than one function needs.
+
+use secrecy::SecretString;
+use url::Url;
+
+use super::Env;
+
+/// Where HubSpot lives. Tests and local runs point both at the HubSpot simulator.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct HubSpotEndpoints {
+    /// `HUBSPOT_API_BASE`, default `https://api.hubapi.com`.
+    pub api_base: Url,
+    /// `HUBSPOT_AUTH_BASE` (the authorize page), default `https://app.hubspot.com`.
+    pub auth_base: Url,
+}
+
+impl HubSpotEndpoints {
+    pub fn read(env: &mut Env) -> Self {
+        Self {
+            api_base: env.url_or("HUBSPOT_API_BASE", "https://api.hubapi.com"),
+            auth_base: env.url_or("HUBSPOT_AUTH_BASE", "https://app.hubspot.com"),
+        }
+    }
+}
+
+/// Where the HubSpot app's client secret comes from.
+#[derive(Debug, Clone)]
+pub enum AppSecretSource {
+    /// `HUBSPOT_APP_SECRET_ID`: a Secrets Manager secret holding
+    /// `{"client_id": "…", "client_secret": "…"}`, read once per cold start.
+    SecretsManager(String),
+    /// `HUBSPOT_CLIENT_SECRET`: for local runs only; wins over the secret id when set.
+    Override(SecretString),
+}
+
+impl AppSecretSource {
+    pub fn read(env: &mut Env) -> Option<Self> {
+        if let Some(secret) = env.optional("HUBSPOT_CLIENT_SECRET") {
+            return Some(Self::Override(SecretString::from(secret)));
+        }
+        match env.optional("HUBSPOT_APP_SECRET_ID") {
+            Some(id) => Some(Self::SecretsManager(id)),
+            None => {
+                env.problem("HUBSPOT_APP_SECRET_ID is not set (the Secrets Manager secret holding the HubSpot app credentials; HUBSPOT_CLIENT_SECRET may replace it for local runs)");
+                None
+            }
+        }
+    }
+}
+
+/// Checks the variables the AWS SDK reads itself, so a typo fails at start-up with its name
+/// rather than as a confusing network error on the first call.
+pub(super) fn check_aws(env: &mut Env) {
+    if env
+        .optional("AWS_REGION")
+        .or_else(|| env.optional("AWS_DEFAULT_REGION"))
+        .is_none()
+    {
+        env.problem("AWS_REGION is not set (Lambda sets it; set it yourself for local runs)");
+    }
+    let _ = env.optional_url("AWS_ENDPOINT_URL");
+}

@@ -1,0 +1,3 @@
+//! Pure rules and types: no AWS, no HTTP.
+
+pub mod ids;

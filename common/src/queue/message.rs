@@ -1,0 +1,85 @@
+//! Messages on the sync queue: a tagged enum whose tag carries the version.
+//!
+//! A variant is never changed once released: a new shape is a new variant (`….v2`), so
+//! messages already in flight, or parked in the DLQ, always stay readable.
+
+use serde::{Deserialize, Serialize};
+
+use crate::ports::QueueEntry;
+use crate::webhook::WebhookEvent;
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(tag = "type")]
+pub enum SyncMessage {
+    /// One HubSpot webhook event, as received and verified by the webhook receiver.
+    #[serde(rename = "hubspot.webhook.v1")]
+    HubSpotWebhookV1(WebhookDelivery),
+}
+
+/// A verified webhook event and when we received it.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct WebhookDelivery {
+    /// Epoch milliseconds at which the receiver accepted the batch.
+    pub received_at: i64,
+    pub event: WebhookEvent,
+}
+
+impl SyncMessage {
+    pub fn type_name(&self) -> &'static str {
+        match self {
+            SyncMessage::HubSpotWebhookV1(_) => "hubspot.webhook.v1",
+        }
+    }
+
+    /// The portal the message concerns, for routing, logs and operators.
+    pub fn portal_id(&self) -> String {
+        match self {
+            SyncMessage::HubSpotWebhookV1(delivery) => delivery.event.portal_id.to_string(),
+        }
+    }
+
+    /// Serialises the message as a queue entry (`id` must be unique within one batch call).
+    pub fn to_entry(&self, id: String) -> Result<QueueEntry, serde_json::Error> {
+        Ok(QueueEntry {
+            id,
+            body: serde_json::to_string(self)?,
+            attributes: vec![
+                ("type".to_owned(), self.type_name().to_owned()),
+                ("portalId".to_owned(), self.portal_id()),
+            ],
+        })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_envelope_is_tagged_with_its_versioned_type() {
+        let event: WebhookEvent = serde_json::from_str(
+            r#"{"eventId":1,"subscriptionId":2,"portalId":3,"occurredAt":4,"subscriptionType":"contact.creation","objectId":5}"#,
+        )
+        .expect("event");
+        let message = SyncMessage::HubSpotWebhookV1(WebhookDelivery {
+            received_at: 10,
+            event,
+        });
+        let entry = message.to_entry("0".into()).expect("serialises");
+        let json: serde_json::Value = serde_json::from_str(&entry.body).expect("json");
+        assert_eq!(json["type"], "hubspot.webhook.v1");
+        assert_eq!(json["receivedAt"], 10);
+        assert_eq!(json["event"]["objectId"], 5);
+        assert_eq!(
+            serde_json::from_str::<SyncMessage>(&entry.body).expect("round trip"),
+            message
+        );
+        assert!(entry.attributes.contains(&("portalId".into(), "3".into())));
+    }
+
+    #[test]
+    fn an_unknown_message_type_is_an_error_not_a_guess() {
+        assert!(serde_json::from_str::<SyncMessage>(r#"{"type":"hubspot.webhook.v9"}"#).is_err());
+    }
+}

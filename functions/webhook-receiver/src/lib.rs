@@ -1,0 +1,11 @@
+//! `POST /webhooks/hubspot`: verify HubSpot's v3 signature, parse the batch, put every event on
+//! the sync queue, answer. Nothing else happens here, so HubSpot gets its answer in
+//! milliseconds and the real work runs behind the queue.
+
+mod handler;
+mod rejection;
+mod request_uri;
+
+pub use handler::{MAX_BODY_BYTES, Receiver, WEBHOOK_ROUTE, handle};
+pub use rejection::Rejection;
+pub use request_uri::{RequestTarget, request_target};

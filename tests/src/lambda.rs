@@ -1,0 +1,119 @@
+//! Functions running in the real Lambda runtime emulator: `cargo lambda watch`.
+
+use std::process::Stdio;
+use std::time::{Duration, Instant};
+
+use tokio::process::{Child, Command};
+
+use crate::repo_root;
+
+/// A `cargo lambda watch` process serving every workspace binary; stopped on drop.
+#[derive(Debug)]
+pub struct LambdaWatch {
+    child: Child,
+    pub port: u16,
+}
+
+impl LambdaWatch {
+    /// Starts the emulator and waits until it accepts requests. `env` gets the chosen port,
+    /// so a function can be told its own public URL.
+    pub async fn start(env: impl FnOnce(u16) -> Vec<(String, String)>) -> Self {
+        let port = free_port();
+        let vars: Vec<String> = env(port).iter().map(|(k, v)| format!("{k}={v}")).collect();
+        let mut command = Command::new("cargo");
+        command
+            .args([
+                "lambda",
+                "watch",
+                "--ignore-changes",
+                "-A",
+                "127.0.0.1",
+                "-P",
+                &port.to_string(),
+            ])
+            .current_dir(repo_root())
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .kill_on_drop(true);
+        for var in &vars {
+            command.args(["--env-var", var]);
+        }
+        let child = command
+            .spawn()
+            .expect("cargo lambda is installed (scripts/bootstrap.sh)");
+        let watch = Self { child, port };
+        watch.wait_until_listening(Duration::from_secs(60)).await;
+        watch
+    }
+
+    /// The URL of a binary's function URL emulation.
+    pub fn function_url(&self, binary: &str) -> String {
+        function_url(self.port, binary)
+    }
+
+    async fn wait_until_listening(&self, timeout: Duration) {
+        let started = Instant::now();
+        while tokio::net::TcpStream::connect(("127.0.0.1", self.port))
+            .await
+            .is_err()
+        {
+            assert!(
+                started.elapsed() < timeout,
+                "cargo lambda watch did not listen on {} in {timeout:?}",
+                self.port
+            );
+            tokio::time::sleep(Duration::from_millis(200)).await;
+        }
+    }
+
+    /// `cargo lambda invoke BINARY --data-file FILE` against this emulator; returns its output.
+    pub async fn invoke(&self, binary: &str, data_file: &std::path::Path) -> serde_json::Value {
+        let output = Command::new("cargo")
+            .args([
+                "lambda",
+                "invoke",
+                binary,
+                "--invoke-address",
+                "127.0.0.1",
+                "--invoke-port",
+                &self.port.to_string(),
+                "--data-file",
+            ])
+            .arg(data_file)
+            .current_dir(repo_root())
+            .output()
+            .await
+            .expect("cargo lambda invoke runs");
+        let stdout = String::from_utf8_lossy(&output.stdout);
+        assert!(
+            output.status.success(),
+            "invoke failed: {stdout} {}",
+            String::from_utf8_lossy(&output.stderr)
+        );
+        serde_json::from_str(&stdout)
+            .unwrap_or_else(|_| panic!("invoke printed non-JSON: {stdout}"))
+    }
+}
+
+impl Drop for LambdaWatch {
+    fn drop(&mut self) {
+        // SIGINT lets cargo-lambda stop the function processes it started.
+        if let Some(pid) = self.child.id() {
+            let _ = std::process::Command::new("kill")
+                .args(["-INT", &pid.to_string()])
+                .status();
+        }
+    }
+}
+
+/// cargo-lambda serves each binary under `/lambda-url/<binary>` and strips that prefix.
+pub fn function_url(port: u16, binary: &str) -> String {
+    format!("http://127.0.0.1:{port}/lambda-url/{binary}")
+}
+
+fn free_port() -> u16 {
+    std::net::TcpListener::bind("127.0.0.1:0")
+        .and_then(|l| l.local_addr())
+        .map(|a| a.port())
+        .expect("a free port")
+}

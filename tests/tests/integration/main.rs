@@ -1,0 +1,6 @@
+//! One integration-test binary: AWS through moto (the real wire protocol, the real SDK) and
+//! functions through cargo-lambda's Lambda runtime emulator.
+
+mod lambda_runtime;
+mod local_stack;
+mod webhook_receiver;
