@@ -27,12 +27,13 @@ pub fn decode_for_v3(uri: &str) -> std::borrow::Cow<'_, str> {
     let mut out = String::with_capacity(uri.len());
     let mut i = 0;
     while i < bytes.len() {
-        if bytes[i] == b'%' && i + 2 < bytes.len() {
-            if let Some(ch) = decoded_char(bytes[i + 1], bytes[i + 2]) {
-                out.push(ch);
-                i += 3;
-                continue;
-            }
+        if bytes[i] == b'%'
+            && i + 2 < bytes.len()
+            && let Some(ch) = decoded_char(bytes[i + 1], bytes[i + 2])
+        {
+            out.push(ch);
+            i += 3;
+            continue;
         }
         // Copy one whole UTF-8 character so multi-byte characters survive untouched.
         let ch_len = utf8_len(bytes[i]);

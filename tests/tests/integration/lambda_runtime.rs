@@ -4,6 +4,7 @@
 use std::time::Duration;
 
 use devstack::{api_gateway_v2_event, sign_webhook};
+use hubspot_sim::{ObjectType, SimConfig, Simulator};
 use integration_tests::lambda::function_url;
 use integration_tests::{LOCAL_CLIENT_SECRET, LambdaWatch, TestStack, now_ms, repo_root};
 

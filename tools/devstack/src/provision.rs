@@ -59,7 +59,7 @@ pub async fn provision(
     };
     // Dead-letter queues first: other queues' redrive policies name their ARNs.
     let mut queues: Vec<&Resource> = template.of_kind("AWS::SQS::Queue").collect();
-    queues.sort_by_key(|q| !q.properties.get("RedrivePolicy").is_none());
+    queues.sort_by_key(|q| q.properties.get("RedrivePolicy").is_some());
     let sqs = aws_sdk_sqs::Client::new(sdk);
     for queue in queues {
         let physical = resources::create_queue(&sqs, queue, &options.prefix, &out).await?;
