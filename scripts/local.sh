@@ -27,21 +27,58 @@ step "local AWS: moto, with the resources template.yaml declares"
 set -a; source "$LOCAL_DIR/moto.env"; set +a
 "$DEVSTACK" provision --prefix local- --env-dir "$LOCAL_DIR" \
   --secret-value "{\"client_id\":\"local-client\",\"client_secret\":\"$LOCAL_CLIENT_SECRET\"}" \
-  --function WebhookReceiverFunction | tee "$LOCAL_DIR/resources.env"
+  --function WebhookReceiverFunction --function OAuthCallbackFunction | tee "$LOCAL_DIR/resources.env"
 set -a; source "$LOCAL_DIR/resources.env"; set +a
 
-step "functions in the Lambda runtime emulator (cargo lambda watch)"
+step "the HubSpot simulator (stands in for api.hubapi.com and app.hubspot.com)"
 PORT="$(free_port)"
 RECEIVER_URL="http://127.0.0.1:$PORT/lambda-url/webhook-receiver"
+OAUTH_URL="http://127.0.0.1:$PORT/lambda-url/oauth-callback"
+SIM_PORT="$(free_port)"
+SIM="http://127.0.0.1:$SIM_PORT"
+"$CARGO_TARGET_DIR/debug/hubspot-sim" --port "$SIM_PORT" --client-id local-client --client-secret "$LOCAL_CLIENT_SECRET" \
+  --redirect-uri "$OAUTH_URL/oauth/callback" --webhook-target "$RECEIVER_URL/webhooks/hubspot" > "$LOCAL_DIR/hubspot-sim.log" 2>&1 &
+SIM_PID=$!
+wait_for_http "$SIM/_sim/health" 30
+echo "HubSpot simulator: $SIM (log: .local/hubspot-sim.log)"
+
+step "functions in the Lambda runtime emulator (cargo lambda watch)"
 {
-  grep -v '^PUBLIC_BASE_URL=' "$LOCAL_DIR/WebhookReceiverFunction.env"
+  # cargo-lambda gives every function one environment: the union of what the template declares.
+  cat "$LOCAL_DIR/WebhookReceiverFunction.env" "$LOCAL_DIR/OAuthCallbackFunction.env" | grep -v -e '^PUBLIC_BASE_URL=' -e '^OAUTH_REDIRECT_URI=' | sort -u
   echo "PUBLIC_BASE_URL=$RECEIVER_URL"
+  echo "OAUTH_REDIRECT_URI=$OAUTH_URL/oauth/callback"
+  echo "HUBSPOT_API_BASE=$SIM"
+  echo "HUBSPOT_AUTH_BASE=$SIM"
   for v in AWS_ENDPOINT_URL AWS_REGION AWS_ACCESS_KEY_ID AWS_SECRET_ACCESS_KEY AWS_EC2_METADATA_DISABLED; do echo "$v=${!v}"; done
 } > "$LOCAL_DIR/watch.env"
 cargo lambda watch --ignore-changes -A 127.0.0.1 -P "$PORT" --env-file "$LOCAL_DIR/watch.env" > "$LOCAL_DIR/watch.log" 2>&1 &
 WATCH_PID=$!
 wait_for_http "http://127.0.0.1:$PORT/" 60
-echo "webhook receiver: $RECEIVER_URL/webhooks/hubspot (log: .local/watch.log)"
+echo "webhook receiver: $RECEIVER_URL/webhooks/hubspot"
+echo "install:          $OAUTH_URL/oauth/install?license_key=…   (log: .local/watch.log)"
+
+step "an operator creates a tenant (deeto-hubspot tenant create)"
+OPERATOR="$CARGO_TARGET_DIR/debug/deeto-hubspot"
+export TABLE_NAME="$Table" TOKEN_SECRET_PREFIX="deeto-hubspot-local/hubspot/portal/"
+export HUBSPOT_APP_SECRET_ID="$AppSecret" HUBSPOT_API_BASE="$SIM" HUBSPOT_AUTH_BASE="$SIM"
+TENANT_JSON="$("$OPERATOR" tenant create --name "Acme Corp" --output json)"
+echo "$TENANT_JSON"
+LICENSE_KEY="$(python3 -c 'import json,sys; print(json.loads(sys.argv[1])["licenseKey"])' "$TENANT_JSON")"
+
+step "the customer installs: licence key -> HubSpot authorize page -> callback"
+location() { curl -s -o /dev/null -w '%{redirect_url}' "$1"; }
+AUTHORIZE="$(location "$OAUTH_URL/oauth/install?license_key=$LICENSE_KEY")"
+echo "1. /oauth/install answers 302 to HubSpot: ${AUTHORIZE%%\?*}?client_id=…&scope=…&state=…"
+CALLBACK="$(location "$AUTHORIZE")"
+echo "2. the customer approves; HubSpot redirects to ${CALLBACK%%\?*}?code=…&state=…"
+echo "3. the callback answers:"
+curl -s -w '\n   HTTP %{http_code}\n' "$CALLBACK" | sed -e 's/<title>[^<]*<\/title>//' -e 's/<[^>]*>/ /g' -e 's/  */ /g' | sed 's/^/   /'
+echo "4. replaying the same callback is refused:"
+curl -s -o /dev/null -w '   HTTP %{http_code}\n' "$CALLBACK"
+"$OPERATOR" tenant list
+echo "Deeto's properties now in the portal (simulator journal of HubSpot writes):"
+curl -s "$SIM/_sim/journal?writesOnly=true" | python3 -c 'import json,sys; [print("  ", e["method"], e["path"], e["status"]) for e in json.load(sys.stdin)["results"]]'
 
 step "HubSpot posts a signed batch (events/webhook-receiver/batch-body.json)"
 EVENTS="$(python3 -c 'import json,sys; print(len(json.load(open(sys.argv[1]))))' events/webhook-receiver/batch-body.json)"
@@ -60,14 +97,7 @@ cargo lambda invoke webhook-receiver --invoke-address 127.0.0.1 --invoke-port "$
 echo
 "$DEVSTACK" drain --queue-url "$SyncQueue" --expect "$EVENTS" > /dev/null && echo "$EVENTS more events queued"
 
-step "the HubSpot simulator: a sales rep creates a contact, HubSpot sends signed webhooks"
-SIM_PORT="$(free_port)"
-SIM="http://127.0.0.1:$SIM_PORT"
-"$CARGO_TARGET_DIR/debug/hubspot-sim" --port "$SIM_PORT" --client-secret "$LOCAL_CLIENT_SECRET" \
-  --webhook-target "$RECEIVER_URL/webhooks/hubspot" > "$LOCAL_DIR/hubspot-sim.log" 2>&1 &
-SIM_PID=$!
-wait_for_http "$SIM/_sim/health" 30
-echo "HubSpot simulator: $SIM (HUBSPOT_API_BASE / HUBSPOT_AUTH_BASE; log: .local/hubspot-sim.log)"
+step "a sales rep creates a contact in HubSpot; HubSpot sends signed webhooks"
 curl -sS -X POST "$SIM/_sim/portals/62515/objects/contacts" -H 'content-type: application/json' \
   -d '{"properties":{"email":"ada@acme.test","firstname":"Ada","lifecyclestage":"customer"}}'
 echo

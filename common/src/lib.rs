@@ -5,7 +5,10 @@
 pub mod adapters;
 pub mod config;
 pub mod domain;
+pub mod hubspot;
+pub mod install;
 pub mod ports;
 pub mod queue;
 pub mod telemetry;
+pub mod tokens;
 pub mod webhook;

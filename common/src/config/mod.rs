@@ -3,9 +3,11 @@
 //! in one round trip instead of one variable at a time.
 
 mod env;
+mod oauth;
 mod receiver;
 mod sections;
 
 pub use env::{ConfigError, Env};
+pub use oauth::OAuthCallbackConfig;
 pub use receiver::ReceiverConfig;
 pub use sections::{AppSecretSource, HubSpotEndpoints};

@@ -24,3 +24,14 @@ impl fmt::Display for ObjectId {
         self.0.fmt(f)
     }
 }
+
+/// A Deeto customer (one licence, at most one HubSpot portal).
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[serde(transparent)]
+pub struct TenantId(pub String);
+
+impl fmt::Display for TenantId {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.0)
+    }
+}

@@ -12,8 +12,10 @@ use secrecy::{ExposeSecret, SecretString};
 use tracing::Instrument;
 use url::Url;
 
-use crate::rejection::{Rejection, json_response};
-use crate::request_uri::request_target;
+use common::adapters::http::json_response;
+
+use crate::rejection::Rejection;
+use common::adapters::http::request_target;
 
 /// The one route this function serves.
 pub const WEBHOOK_ROUTE: &str = "/webhooks/hubspot";

@@ -4,8 +4,6 @@
 
 mod handler;
 mod rejection;
-mod request_uri;
 
 pub use handler::{MAX_BODY_BYTES, Receiver, WEBHOOK_ROUTE, handle};
 pub use rejection::Rejection;
-pub use request_uri::{RequestTarget, request_target};

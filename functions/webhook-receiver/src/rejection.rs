@@ -1,5 +1,6 @@
 //! Every way a webhook request can fail, mapped to its HTTP answer in one place.
 
+use common::adapters::http::json_response;
 use common::queue::EnqueueError;
 use common::webhook::{BatchError, SignatureError};
 use lambda_http::http::{HeaderValue, StatusCode, header};
@@ -70,15 +71,4 @@ impl Rejection {
         }
         response
     }
-}
-
-/// A JSON response with the given status.
-pub fn json_response(status: StatusCode, body: &serde_json::Value) -> Response<Body> {
-    let mut response = Response::new(Body::from(body.to_string()));
-    *response.status_mut() = status;
-    response.headers_mut().insert(
-        header::CONTENT_TYPE,
-        HeaderValue::from_static("application/json"),
-    );
-    response
 }

@@ -1,6 +1,7 @@
 //! One integration-test binary: AWS through moto (the real wire protocol, the real SDK) and
 //! functions through cargo-lambda's Lambda runtime emulator.
 
+mod hubspot_client;
 mod lambda_runtime;
 mod local_stack;
 mod webhook_receiver;

@@ -130,6 +130,9 @@ impl Provisioned {
         match name {
             "AWS::Region" => std::env::var("AWS_REGION").unwrap_or_else(|_| "us-east-1".into()),
             "AWS::URLSuffix" => "amazonaws.com".into(),
+            "AWS::StackName" => "deeto-hubspot-local".into(),
+            "AWS::AccountId" => "123456789012".into(),
+            "AWS::Partition" => "aws".into(),
             _ => self
                 .resources
                 .get(name)

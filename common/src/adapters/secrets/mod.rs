@@ -1,5 +1,7 @@
 //! Reading the HubSpot app's credentials from AWS Secrets Manager.
 
+pub mod token_vault;
+
 use aws_sdk_secretsmanager::Client;
 use aws_sdk_secretsmanager::error::ProvideErrorMetadata;
 use secrecy::SecretString;

@@ -1,4 +1,4 @@
-//! In-memory implementations of the ports, for domain and handler tests.
+//! An in-memory [`JobQueue`].
 
 use std::sync::Mutex;
 

@@ -1,5 +1,4 @@
-//! The small capabilities the domain needs, named by role. Adapters in `adapters/` implement
-//! them for AWS; tests implement them in memory.
+//! Putting messages on a queue (SQS semantics).
 
 use async_trait::async_trait;
 
@@ -36,32 +35,4 @@ pub trait JobQueue: Send + Sync {
     /// Sends one batch; `Ok` lists the entries that were not accepted.
     async fn send_batch(&self, entries: &[QueueEntry])
     -> Result<Vec<EntryFailure>, QueueCallError>;
-}
-
-/// Milliseconds since the Unix epoch; a trait so tests can fix time.
-pub trait Clock: Send + Sync {
-    fn now_ms(&self) -> i64;
-}
-
-/// The real clock.
-#[derive(Debug, Clone, Copy, Default)]
-pub struct SystemClock;
-
-impl Clock for SystemClock {
-    fn now_ms(&self) -> i64 {
-        let since_epoch = std::time::SystemTime::now()
-            .duration_since(std::time::UNIX_EPOCH)
-            .unwrap_or_default();
-        i64::try_from(since_epoch.as_millis()).unwrap_or(i64::MAX)
-    }
-}
-
-/// A clock that always says the same time.
-#[derive(Debug, Clone, Copy)]
-pub struct FixedClock(pub i64);
-
-impl Clock for FixedClock {
-    fn now_ms(&self) -> i64 {
-        self.0
-    }
 }

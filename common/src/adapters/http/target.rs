@@ -5,7 +5,7 @@
 //! `PUBLIC_BASE_URL` set (a custom domain with a base path, a CDN, or a local emulator), the
 //! URI is that base + the route path + the raw query string.
 
-use common::webhook::uri::{public_uri, public_uri_under_base};
+use crate::webhook::uri::{public_uri, public_uri_under_base};
 use lambda_http::http::header;
 use lambda_http::request::RequestContext;
 use lambda_http::{Request, RequestExt};

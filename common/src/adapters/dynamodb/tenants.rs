@@ -1,0 +1,276 @@
+//! [`TenantStore`] over DynamoDB. A tenant, its licence-key index and its portal binding are
+//! three items written together in transactions, so a portal can never be bound twice.
+
+use async_trait::async_trait;
+use aws_sdk_dynamodb::Client;
+use aws_sdk_dynamodb::types::{Put, TransactWriteItem, Update};
+
+use super::item::{
+    Item, get_bool, get_list_s, get_n, get_s, is_condition_failure, list_s, n, require_s, s,
+    unavailable,
+};
+use super::portal_pk;
+use crate::domain::ids::{PortalId, TenantId};
+use crate::ports::{PortalBinding, StoreError, Tenant, TenantStatus, TenantStore};
+
+#[derive(Debug, Clone)]
+pub struct DynamoTenantStore {
+    client: Client,
+    table: String,
+}
+
+impl DynamoTenantStore {
+    pub fn new(client: Client, table: impl Into<String>) -> Self {
+        Self {
+            client,
+            table: table.into(),
+        }
+    }
+
+    async fn get(&self, pk: String, sk: &str) -> Result<Option<Item>, StoreError> {
+        let out = self
+            .client
+            .get_item()
+            .table_name(&self.table)
+            .key("pk", s(pk))
+            .key("sk", s(sk))
+            .consistent_read(true)
+            .send()
+            .await
+            .map_err(|e| unavailable("GetItem", e))?;
+        Ok(out.item)
+    }
+}
+
+fn tenant_pk(id: &TenantId) -> String {
+    format!("TENANT#{id}")
+}
+
+fn license_pk(hash: &str) -> String {
+    format!("LICENSE#{hash}")
+}
+
+fn tenant_from(item: &Item) -> Result<Tenant, StoreError> {
+    let status = require_s(item, "status")?;
+    Ok(Tenant {
+        id: TenantId(require_s(item, "tenant_id")?),
+        name: get_s(item, "name").unwrap_or_default(),
+        status: TenantStatus::parse(&status)
+            .ok_or_else(|| StoreError::Corrupt(format!("unknown status {status}")))?,
+        license_active: get_bool(item, "license_active").unwrap_or(false),
+        portal_id: get_n(item, "portal_id").map(|p| PortalId(p as u64)),
+        scopes: get_list_s(item, "scopes"),
+        installed_at_ms: get_n(item, "installed_at_ms"),
+        status_reason: get_s(item, "status_reason"),
+        status_changed_at_ms: get_n(item, "status_changed_at_ms"),
+    })
+}
+
+fn binding_from(item: &Item) -> Result<PortalBinding, StoreError> {
+    let status = require_s(item, "status")?;
+    Ok(PortalBinding {
+        portal_id: PortalId(get_n(item, "portal_id").unwrap_or_default() as u64),
+        tenant_id: TenantId(require_s(item, "tenant_id")?),
+        status: TenantStatus::parse(&status)
+            .ok_or_else(|| StoreError::Corrupt(format!("unknown status {status}")))?,
+        reason: get_s(item, "status_reason"),
+        changed_at_ms: get_n(item, "status_changed_at_ms"),
+    })
+}
+
+fn build<T, E: std::fmt::Display>(result: Result<T, E>) -> Result<T, StoreError> {
+    result.map_err(|e| StoreError::Unavailable(format!("request could not be built: {e}")))
+}
+
+#[async_trait]
+impl TenantStore for DynamoTenantStore {
+    async fn create_tenant(&self, tenant: &Tenant, license_hash: &str) -> Result<(), StoreError> {
+        let tenant_item = build(
+            Put::builder()
+                .table_name(&self.table)
+                .item("pk", s(tenant_pk(&tenant.id)))
+                .item("sk", s("TENANT"))
+                .item("tenant_id", s(tenant.id.0.clone()))
+                .item("name", s(tenant.name.clone()))
+                .item("status", s(tenant.status.as_str()))
+                .item(
+                    "license_active",
+                    aws_sdk_dynamodb::types::AttributeValue::Bool(tenant.license_active),
+                )
+                .item("license_hash", s(license_hash))
+                .condition_expression("attribute_not_exists(pk)")
+                .build(),
+        )?;
+        let license_item = build(
+            Put::builder()
+                .table_name(&self.table)
+                .item("pk", s(license_pk(license_hash)))
+                .item("sk", s("LICENSE"))
+                .item("tenant_id", s(tenant.id.0.clone()))
+                .condition_expression("attribute_not_exists(pk)")
+                .build(),
+        )?;
+        self.client
+            .transact_write_items()
+            .transact_items(TransactWriteItem::builder().put(tenant_item).build())
+            .transact_items(TransactWriteItem::builder().put(license_item).build())
+            .send()
+            .await
+            .map_err(|e| {
+                if is_condition_failure(&e) {
+                    StoreError::Conflict(format!("tenant {} or its key exists", tenant.id))
+                } else {
+                    unavailable("TransactWriteItems", e)
+                }
+            })?;
+        Ok(())
+    }
+
+    async fn tenant_by_license(&self, license_hash: &str) -> Result<Option<Tenant>, StoreError> {
+        let Some(index) = self.get(license_pk(license_hash), "LICENSE").await? else {
+            return Ok(None);
+        };
+        self.tenant(&TenantId(require_s(&index, "tenant_id")?))
+            .await
+    }
+
+    async fn tenant(&self, id: &TenantId) -> Result<Option<Tenant>, StoreError> {
+        self.get(tenant_pk(id), "TENANT")
+            .await?
+            .as_ref()
+            .map(tenant_from)
+            .transpose()
+    }
+
+    async fn list_tenants(&self) -> Result<Vec<Tenant>, StoreError> {
+        let mut tenants = Vec::new();
+        let mut pages = self
+            .client
+            .scan()
+            .table_name(&self.table)
+            .filter_expression("sk = :sk AND begins_with(pk, :prefix)")
+            .expression_attribute_values(":sk", s("TENANT"))
+            .expression_attribute_values(":prefix", s("TENANT#"))
+            .into_paginator()
+            .items()
+            .send();
+        while let Some(item) = pages.next().await {
+            tenants.push(tenant_from(&item.map_err(|e| unavailable("Scan", e))?)?);
+        }
+        tenants.sort_by(|a, b| a.name.cmp(&b.name).then(a.id.cmp(&b.id)));
+        Ok(tenants)
+    }
+
+    async fn bind_portal(
+        &self,
+        tenant: &TenantId,
+        portal: PortalId,
+        scopes: &[String],
+        at_ms: i64,
+    ) -> Result<(), StoreError> {
+        let binding = build(
+            Put::builder()
+                .table_name(&self.table)
+                .item("pk", s(portal_pk(portal)))
+                .item("sk", s("TENANT"))
+                .item("portal_id", n(portal.0))
+                .item("tenant_id", s(tenant.0.clone()))
+                .item("status", s(TenantStatus::Connected.as_str()))
+                .item("status_changed_at_ms", n(at_ms))
+                .condition_expression("attribute_not_exists(pk) OR tenant_id = :tenant")
+                .expression_attribute_values(":tenant", s(tenant.0.clone()))
+                .build(),
+        )?;
+        let tenant_update = build(
+            Update::builder()
+                .table_name(&self.table)
+                .key("pk", s(tenant_pk(tenant)))
+                .key("sk", s("TENANT"))
+                .update_expression("SET #status = :connected, portal_id = :portal, scopes = :scopes, installed_at_ms = :at, status_changed_at_ms = :at REMOVE status_reason")
+                .condition_expression("attribute_exists(pk)")
+                .expression_attribute_names("#status", "status")
+                .expression_attribute_values(":connected", s(TenantStatus::Connected.as_str()))
+                .expression_attribute_values(":portal", n(portal.0))
+                .expression_attribute_values(":scopes", list_s(scopes))
+                .expression_attribute_values(":at", n(at_ms))
+                .build(),
+        )?;
+        self.client
+            .transact_write_items()
+            .transact_items(TransactWriteItem::builder().put(binding).build())
+            .transact_items(TransactWriteItem::builder().update(tenant_update).build())
+            .send()
+            .await
+            .map_err(|e| {
+                if is_condition_failure(&e) {
+                    StoreError::Conflict(format!("portal {portal} belongs to another tenant"))
+                } else {
+                    unavailable("TransactWriteItems", e)
+                }
+            })?;
+        Ok(())
+    }
+
+    async fn portal(&self, portal: PortalId) -> Result<Option<PortalBinding>, StoreError> {
+        self.get(portal_pk(portal), "TENANT")
+            .await?
+            .as_ref()
+            .map(binding_from)
+            .transpose()
+    }
+
+    async fn mark_disconnected(
+        &self,
+        portal: PortalId,
+        reason: &str,
+        at_ms: i64,
+    ) -> Result<(), StoreError> {
+        let Some(binding) = self.portal(portal).await? else {
+            return Ok(());
+        };
+        for (pk, sk) in [
+            (portal_pk(portal), "TENANT"),
+            (tenant_pk(&binding.tenant_id), "TENANT"),
+        ] {
+            self.client
+                .update_item()
+                .table_name(&self.table)
+                .key("pk", s(pk))
+                .key("sk", s(sk))
+                .update_expression("SET #status = :disconnected, status_reason = :reason, status_changed_at_ms = :at")
+                .condition_expression("attribute_exists(pk)")
+                .expression_attribute_names("#status", "status")
+                .expression_attribute_values(":disconnected", s(TenantStatus::Disconnected.as_str()))
+                .expression_attribute_values(":reason", s(reason))
+                .expression_attribute_values(":at", n(at_ms))
+                .send()
+                .await
+                .map_err(|e| unavailable("UpdateItem", e))?;
+        }
+        Ok(())
+    }
+
+    async fn revoke_license(&self, id: &TenantId) -> Result<(), StoreError> {
+        self.client
+            .update_item()
+            .table_name(&self.table)
+            .key("pk", s(tenant_pk(id)))
+            .key("sk", s("TENANT"))
+            .update_expression("SET license_active = :no")
+            .condition_expression("attribute_exists(pk)")
+            .expression_attribute_values(
+                ":no",
+                aws_sdk_dynamodb::types::AttributeValue::Bool(false),
+            )
+            .send()
+            .await
+            .map_err(|e| {
+                if is_condition_failure(&e) {
+                    StoreError::Corrupt(format!("no tenant {id}"))
+                } else {
+                    unavailable("UpdateItem", e)
+                }
+            })?;
+        Ok(())
+    }
+}

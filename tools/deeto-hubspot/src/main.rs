@@ -1,0 +1,51 @@
+//! `deeto-hubspot`: the operator's command line. Works against real AWS, or against the local
+//! stack when `AWS_ENDPOINT_URL` points at moto. Exit codes: 0 ok, 1 failure, 2 usage.
+
+mod tenant;
+
+use std::process::ExitCode;
+
+use clap::{Parser, Subcommand};
+
+#[derive(Parser)]
+#[command(
+    name = "deeto-hubspot",
+    about = "Operate the Deeto HubSpot integration"
+)]
+struct Cli {
+    /// `table` (human-readable) or `json`.
+    #[arg(long, global = true, default_value = "table")]
+    output: String,
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Tenants: Deeto customers and their HubSpot portal.
+    #[command(subcommand)]
+    Tenant(tenant::TenantCommand),
+}
+
+#[tokio::main]
+async fn main() -> ExitCode {
+    let cli = Cli::parse();
+    let json = match cli.output.as_str() {
+        "json" => true,
+        "table" => false,
+        other => {
+            eprintln!("deeto-hubspot: --output must be `table` or `json`, not `{other}`");
+            return ExitCode::from(2);
+        }
+    };
+    let result = match cli.command {
+        Command::Tenant(command) => tenant::run(command, json).await,
+    };
+    match result {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(message) => {
+            eprintln!("deeto-hubspot: {message}");
+            ExitCode::FAILURE
+        }
+    }
+}

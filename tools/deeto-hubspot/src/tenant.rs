@@ -1,0 +1,210 @@
+//! `deeto-hubspot tenant …`
+
+use std::sync::Arc;
+
+use clap::Subcommand;
+use common::adapters::dynamodb::tenants::DynamoTenantStore;
+use common::adapters::hubspot_stack::app_credentials;
+use common::adapters::secrets::token_vault::SecretsManagerTokenVault;
+use common::config::{AppSecretSource, Env, HubSpotEndpoints};
+use common::domain::ids::TenantId;
+use common::hubspot::client::http_client;
+use common::hubspot::oauth::{OAuthSettings, ReqwestOAuth};
+use common::install::{disconnect_tenant, hash_license_key, new_license_key};
+use common::ports::{Clock, SystemClock, Tenant, TenantStatus, TenantStore};
+use serde_json::json;
+
+#[derive(Subcommand)]
+pub enum TenantCommand {
+    /// Create a tenant; prints its licence key once (only a hash is stored).
+    Create {
+        #[arg(long)]
+        name: String,
+    },
+    /// List every tenant.
+    List,
+    /// Show one tenant.
+    Show { id: String },
+    /// Revoke the HubSpot refresh token, delete its secret, and mark the tenant disconnected.
+    Disconnect {
+        id: String,
+        #[arg(long, default_value = "disconnected by an operator")]
+        reason: String,
+    },
+    /// Revoke the tenant's licence key: new installs with it are refused.
+    RevokeKey { id: String },
+}
+
+pub async fn run(command: TenantCommand, json: bool) -> Result<(), String> {
+    let mut env = Env::from_process();
+    let table = env.required("TABLE_NAME", "the integration's DynamoDB table");
+    env.finish(()).map_err(|e| e.to_string())?;
+    let sdk = common::adapters::aws::load_sdk_config().await;
+    let store = DynamoTenantStore::new(aws_sdk_dynamodb::Client::new(&sdk), table);
+    match command {
+        TenantCommand::Create { name } => create(&store, name, json).await,
+        TenantCommand::List => {
+            let tenants = store.list_tenants().await.map_err(|e| e.to_string())?;
+            print_tenants(&tenants, json);
+            Ok(())
+        }
+        TenantCommand::Show { id } => {
+            let tenant = store
+                .tenant(&TenantId(id.clone()))
+                .await
+                .map_err(|e| e.to_string())?
+                .ok_or(format!("no tenant {id}"))?;
+            print_tenants(&[tenant], json);
+            Ok(())
+        }
+        TenantCommand::Disconnect { id, reason } => {
+            disconnect(&sdk, &store, id, &reason, json).await
+        }
+        TenantCommand::RevokeKey { id } => {
+            store
+                .revoke_license(&TenantId(id.clone()))
+                .await
+                .map_err(|e| e.to_string())?;
+            println!("licence key of tenant {id} revoked");
+            Ok(())
+        }
+    }
+}
+
+async fn create(store: &DynamoTenantStore, name: String, json: bool) -> Result<(), String> {
+    if name.trim().is_empty() {
+        return Err("--name must not be empty".into());
+    }
+    let key = new_license_key();
+    let tenant = Tenant {
+        id: TenantId(uuid::Uuid::new_v4().to_string()),
+        name: name.trim().to_owned(),
+        status: TenantStatus::Pending,
+        license_active: true,
+        portal_id: None,
+        scopes: Vec::new(),
+        installed_at_ms: None,
+        status_reason: None,
+        status_changed_at_ms: None,
+    };
+    store
+        .create_tenant(&tenant, &hash_license_key(&key))
+        .await
+        .map_err(|e| e.to_string())?;
+    if json {
+        println!(
+            "{}",
+            json!({ "tenantId": tenant.id.0, "name": tenant.name, "licenseKey": key.expose() })
+        );
+    } else {
+        println!(
+            "tenant:      {}\nname:        {}\nlicence key: {}\n(shown once: only its hash is stored)",
+            tenant.id,
+            tenant.name,
+            key.expose()
+        );
+    }
+    Ok(())
+}
+
+async fn disconnect(
+    sdk: &aws_config::SdkConfig,
+    store: &DynamoTenantStore,
+    id: String,
+    reason: &str,
+    json: bool,
+) -> Result<(), String> {
+    let mut env = Env::from_process();
+    let prefix = env.required(
+        "TOKEN_SECRET_PREFIX",
+        "name prefix of the per-portal token secrets",
+    );
+    let oauth = crate_oauth(sdk, &mut env).await?;
+    env.finish(()).map_err(|e| e.to_string())?;
+    let vault = SecretsManagerTokenVault::new(aws_sdk_secretsmanager::Client::new(sdk), prefix);
+    let done = disconnect_tenant(
+        store,
+        &vault,
+        oauth.as_ref(),
+        &TenantId(id.clone()),
+        reason,
+        SystemClock.now_ms(),
+    )
+    .await
+    .map_err(|e| e.to_string())?;
+    let portal = done
+        .portal
+        .map(|p| p.to_string())
+        .unwrap_or_else(|| "none".into());
+    if json {
+        println!(
+            "{}",
+            json!({ "tenantId": id, "portalId": portal, "tokenRevoked": done.token_revoked })
+        );
+    } else {
+        println!(
+            "tenant {id} disconnected (portal {portal}, token revoked: {})",
+            done.token_revoked
+        );
+    }
+    Ok(())
+}
+
+/// The app's OAuth client, for revoking tokens.
+async fn crate_oauth(
+    sdk: &aws_config::SdkConfig,
+    env: &mut Env,
+) -> Result<Arc<dyn common::ports::OAuthApi>, String> {
+    let source = AppSecretSource::read(env).ok_or(
+        "HUBSPOT_APP_SECRET_ID (or HUBSPOT_CLIENT_ID and HUBSPOT_CLIENT_SECRET) is not set",
+    )?;
+    let endpoints = HubSpotEndpoints::read(env);
+    let client_id = env.optional("HUBSPOT_CLIENT_ID");
+    let credentials = app_credentials(sdk, &source, client_id.as_deref())
+        .await
+        .map_err(|e| e.to_string())?;
+    let http = http_client(std::time::Duration::from_secs(10)).map_err(|e| e.to_string())?;
+    let settings = OAuthSettings::with_app_scopes(
+        endpoints.api_base,
+        endpoints.auth_base,
+        credentials.client_id,
+        credentials.client_secret,
+    );
+    Ok(Arc::new(ReqwestOAuth::new(settings, http)))
+}
+
+fn print_tenants(tenants: &[Tenant], json: bool) {
+    if json {
+        let rows: Vec<_> = tenants
+            .iter()
+            .map(|t| json!({ "tenantId": t.id.0, "name": t.name, "status": t.status.as_str(), "licenseActive": t.license_active,
+                             "portalId": t.portal_id.map(|p| p.0), "scopes": t.scopes, "installedAtMs": t.installed_at_ms,
+                             "statusReason": t.status_reason }))
+            .collect();
+        println!("{}", serde_json::Value::Array(rows));
+        return;
+    }
+    println!(
+        "{:<38} {:<24} {:<13} {:<10} {}",
+        "TENANT", "NAME", "STATUS", "PORTAL", "REASON"
+    );
+    for t in tenants {
+        let portal = t
+            .portal_id
+            .map(|p| p.to_string())
+            .unwrap_or_else(|| "-".into());
+        let status = if t.license_active {
+            t.status.as_str().to_owned()
+        } else {
+            format!("{} (key revoked)", t.status.as_str())
+        };
+        println!(
+            "{:<38} {:<24} {:<13} {:<10} {}",
+            t.id,
+            t.name,
+            status,
+            portal,
+            t.status_reason.as_deref().unwrap_or("-")
+        );
+    }
+}
