@@ -12,10 +12,18 @@ use common::adapters::memory::MemoryTenantStore;
 use common::adapters::secrets::token_vault::SecretsManagerTokenVault;
 use common::domain::ids::{PortalId, TenantId};
 use common::hubspot::oauth::{OPTIONAL_SCOPES, REQUIRED_SCOPES};
-use common::hubspot::{HubSpotError, HubSpotErrorKind, OAuthSettings, ReqwestHubSpot, ReqwestOAuth, RetryPolicy, http_client};
-use common::ports::{ApiRequest, ApiResponse, CachedToken, HubSpotApi, OAuthApi, SystemClock, Tenant, TenantStatus, TenantStore, TokenCache, TokenVault};
+use common::hubspot::{
+    HubSpotError, HubSpotErrorKind, OAuthSettings, ReqwestHubSpot, ReqwestOAuth, RetryPolicy,
+    http_client,
+};
+use common::ports::{
+    ApiRequest, ApiResponse, CachedToken, HubSpotApi, OAuthApi, SystemClock, Tenant, TenantStatus,
+    TenantStore, TokenCache, TokenVault,
+};
 use common::tokens::TokenManager;
-use hubspot_sim::{FaultKind, FaultRule, Grant, JournalEntry, JournalQuery, RunningSim, SimConfig, Simulator};
+use hubspot_sim::{
+    FaultKind, FaultRule, Grant, JournalEntry, JournalQuery, RunningSim, SimConfig, Simulator,
+};
 use integration_tests::{TestStack, now_ms};
 use secrecy::{ExposeSecret, SecretString};
 
@@ -55,10 +63,27 @@ fn capture_logs() -> (Captured, tracing::subscriber::DefaultGuard) {
 
 fn assert_no_secret_logged(logs: &Captured, secrets: &[String]) {
     let text = String::from_utf8_lossy(&logs.0.lock().expect("log buffer")).into_owned();
-    assert!(text.contains("portal_id"), "the scenario logged something to check");
+    assert!(
+        text.contains("portal_id"),
+        "the scenario logged something to check"
+    );
     for (i, secret) in secrets.iter().enumerate() {
+        if text.contains(secret.as_str()) {
+            std::fs::write(
+                format!("/tmp/leak-{i}.log"),
+                text.lines()
+                    .filter(|l| l.contains(secret.as_str()))
+                    .take(5)
+                    .collect::<Vec<_>>()
+                    .join("\n"),
+            )
+            .ok();
+        } // DEBUG
         // The message names the secret by position only: the point is not to print it.
-        assert!(!text.contains(secret.as_str()), "secret #{i} appears in a log line");
+        assert!(
+            !text.contains(secret.as_str()),
+            "secret #{i} appears in a log line"
+        );
     }
 }
 
@@ -75,13 +100,23 @@ struct Harness {
 
 fn oauth_for(sim: &RunningSim) -> ReqwestOAuth {
     let base = url::Url::parse(&sim.base_url()).expect("sim URL");
-    let settings = OAuthSettings::with_app_scopes(base.clone(), base, "sim-client-id".into(), SecretString::from(CLIENT_SECRET));
-    ReqwestOAuth::new(settings, http_client(Duration::from_secs(10)).expect("HTTP client"))
+    let settings = OAuthSettings::with_app_scopes(
+        base.clone(),
+        base,
+        "sim-client-id".into(),
+        SecretString::from(CLIENT_SECRET),
+    );
+    ReqwestOAuth::new(
+        settings,
+        http_client(Duration::from_secs(10)).expect("HTTP client"),
+    )
 }
 
 impl Harness {
     async fn start() -> Self {
-        let sim = Simulator::start(SimConfig::default()).await.expect("simulator starts");
+        let sim = Simulator::start(SimConfig::default())
+            .await
+            .expect("simulator starts");
         let stack = TestStack::new().await;
         let table = stack.reference("Table");
         let dynamodb = aws_sdk_dynamodb::Client::new(&stack.sdk);
@@ -89,7 +124,10 @@ impl Harness {
         let harness = Self {
             grant: sim.issue_token(PORTAL),
             oauth: Arc::new(oauth_for(&sim)),
-            vault: Arc::new(SecretsManagerTokenVault::new(aws_sdk_secretsmanager::Client::new(&stack.sdk), prefix)),
+            vault: Arc::new(SecretsManagerTokenVault::new(
+                aws_sdk_secretsmanager::Client::new(&stack.sdk),
+                prefix,
+            )),
             cache: Arc::new(DynamoTokenCache::new(dynamodb.clone(), table.clone())),
             budget: Arc::new(DynamoRateBudget::new(dynamodb, table)),
             tenants: Arc::default(),
@@ -111,36 +149,76 @@ impl Harness {
             status_reason: None,
             status_changed_at_ms: None,
         };
-        self.tenants.create_tenant(&tenant, "hash-of-the-licence-key").await.expect("tenant");
-        self.tenants.bind_portal(&tenant.id, PortalId(PORTAL), &[], now_ms()).await.expect("bound");
+        self.tenants
+            .create_tenant(&tenant, "hash-of-the-licence-key")
+            .await
+            .expect("tenant");
+        self.tenants
+            .bind_portal(&tenant.id, PortalId(PORTAL), &[], now_ms())
+            .await
+            .expect("bound");
         let refresh = SecretString::from(self.grant.refresh_token.clone());
-        self.vault.store_refresh_token(PortalId(PORTAL), &refresh).await.expect("refresh token stored");
+        self.vault
+            .store_refresh_token(PortalId(PORTAL), &refresh)
+            .await
+            .expect("refresh token stored");
     }
 
     async fn cache_access_token(&self, expires_at_ms: i64) {
-        let token = CachedToken { access_token: SecretString::from(self.grant.access_token.clone()), expires_at_ms };
-        self.cache.put(PortalId(PORTAL), &token).await.expect("token cached");
+        let token = CachedToken {
+            access_token: SecretString::from(self.grant.access_token.clone()),
+            expires_at_ms,
+        };
+        self.cache
+            .put(PortalId(PORTAL), &token)
+            .await
+            .expect("token cached");
     }
 
     /// One Lambda process: its own token manager (memory, lease owner) over the shared stores.
     fn lambda(&self, policy: RetryPolicy) -> Arc<ReqwestHubSpot> {
-        let tokens = TokenManager::new(self.oauth.clone(), self.vault.clone(), self.cache.clone(), self.tenants.clone(), Arc::new(SystemClock));
+        let tokens = TokenManager::new(
+            self.oauth.clone(),
+            self.vault.clone(),
+            self.cache.clone(),
+            self.tenants.clone(),
+            Arc::new(SystemClock),
+        );
         let base = url::Url::parse(&self.sim.base_url()).expect("sim URL");
         let http = http_client(Duration::from_secs(10)).expect("HTTP client");
-        Arc::new(ReqwestHubSpot::new(base, http, Arc::new(tokens), self.budget.clone(), Arc::new(SystemClock), policy))
+        Arc::new(ReqwestHubSpot::new(
+            base,
+            http,
+            Arc::new(tokens),
+            self.budget.clone(),
+            Arc::new(SystemClock),
+            policy,
+        ))
     }
 
     fn requests_since(&self, mark: u64, path_prefix: &str) -> Vec<JournalEntry> {
-        self.sim.journal(&JournalQuery { since: Some(mark), path_prefix: Some(path_prefix.into()), ..JournalQuery::default() })
+        self.sim.journal(&JournalQuery {
+            since: Some(mark),
+            path_prefix: Some(path_prefix.into()),
+            ..JournalQuery::default()
+        })
     }
 
     fn token_requests_since(&self, mark: u64) -> usize {
-        self.requests_since(mark, "/oauth/").iter().filter(|e| e.path == "/oauth/2026-03/token").count()
+        self.requests_since(mark, "/oauth/")
+            .iter()
+            .filter(|e| e.path == "/oauth/2026-03/token")
+            .count()
     }
 
     /// Every secret the scenario handled, including the access token it refreshed, if any.
     async fn secrets(&self) -> Vec<String> {
-        let mut secrets = vec![self.grant.access_token.clone(), self.grant.refresh_token.clone(), CLIENT_SECRET.into(), LICENSE_KEY.into()];
+        let mut secrets = vec![
+            self.grant.access_token.clone(),
+            self.grant.refresh_token.clone(),
+            CLIENT_SECRET.into(),
+            LICENSE_KEY.into(),
+        ];
         if let Some(cached) = self.cache.get(PortalId(PORTAL)).await.expect("cache read") {
             secrets.push(cached.access_token.expose_secret().to_owned());
         }
@@ -149,7 +227,12 @@ impl Harness {
 }
 
 async fn list_contacts(client: &ReqwestHubSpot) -> Result<ApiResponse, HubSpotError> {
-    client.send(PortalId(PORTAL), ApiRequest::get(CONTACTS).with_query("limit", "1")).await
+    client
+        .send(
+            PortalId(PORTAL),
+            ApiRequest::get(CONTACTS).with_query("limit", "1"),
+        )
+        .await
 }
 
 #[tokio::test]
@@ -158,7 +241,9 @@ async fn twenty_concurrent_callers_with_an_expired_access_token_cause_exactly_on
     let harness = Harness::start().await;
     harness.cache_access_token(now_ms() - 1_000).await;
     harness.sim.advance_clock(Duration::from_secs(31 * 60));
-    let lambdas: Vec<_> = (0..4).map(|_| harness.lambda(RetryPolicy::default())).collect();
+    let lambdas: Vec<_> = (0..4)
+        .map(|_| harness.lambda(RetryPolicy::default()))
+        .collect();
     let mark = harness.sim.journal_mark();
 
     let calls = (0..20).map(|i| list_contacts(&lambdas[i % lambdas.len()]));
@@ -182,7 +267,11 @@ async fn a_refused_access_token_is_refreshed_once_and_the_call_succeeds() {
     let result = list_contacts(&harness.lambda(RetryPolicy::default())).await;
 
     assert!(result.is_ok(), "{result:?}");
-    let statuses: Vec<u16> = harness.requests_since(mark, "/crm/").iter().map(|e| e.status).collect();
+    let statuses: Vec<u16> = harness
+        .requests_since(mark, "/crm/")
+        .iter()
+        .map(|e| e.status)
+        .collect();
     assert_eq!(statuses, [401, 200]);
     assert_eq!(harness.token_requests_since(mark), 1);
     assert_no_secret_logged(&logs, &harness.secrets().await);
@@ -197,19 +286,51 @@ async fn a_revoked_refresh_token_disconnects_the_tenant_and_parks_its_work() {
     let lambda = harness.lambda(RetryPolicy::default());
 
     let first = list_contacts(&lambda).await.expect_err("uninstalled");
-    let binding = harness.tenants.portal(PortalId(PORTAL)).await.expect("read").expect("bound");
+    let binding = harness
+        .tenants
+        .portal(PortalId(PORTAL))
+        .await
+        .expect("read")
+        .expect("bound");
     let mark = harness.sim.journal_mark();
     let again = list_contacts(&lambda).await.expect_err("still parked");
-    let elsewhere = list_contacts(&harness.lambda(RetryPolicy::default())).await.expect_err("parked everywhere");
+    let elsewhere = list_contacts(&harness.lambda(RetryPolicy::default()))
+        .await
+        .expect_err("parked everywhere");
 
     assert_eq!(first.kind, HubSpotErrorKind::InvalidGrant);
-    assert!(first.message.starts_with("portal disconnected"), "{}", first.message);
+    assert!(
+        first.message.starts_with("portal disconnected"),
+        "{}",
+        first.message
+    );
     assert!(!first.is_retryable());
     assert_eq!(binding.status, TenantStatus::Disconnected);
-    assert!(binding.reason.as_deref().is_some_and(|r| r.contains("refresh token is invalid")), "{binding:?}");
+    assert!(
+        binding
+            .reason
+            .as_deref()
+            .is_some_and(|r| r.contains("refresh token is invalid")),
+        "{binding:?}"
+    );
     assert!(binding.changed_at_ms.is_some());
-    assert_eq!((again.kind, elsewhere.kind), (HubSpotErrorKind::InvalidGrant, HubSpotErrorKind::InvalidGrant));
-    assert!(harness.sim.journal(&JournalQuery { since: Some(mark), ..JournalQuery::default() }).is_empty(), "no request to HubSpot once parked");
+    assert_eq!(
+        (again.kind, elsewhere.kind),
+        (
+            HubSpotErrorKind::InvalidGrant,
+            HubSpotErrorKind::InvalidGrant
+        )
+    );
+    assert!(
+        harness
+            .sim
+            .journal(&JournalQuery {
+                since: Some(mark),
+                ..JournalQuery::default()
+            })
+            .is_empty(),
+        "no request to HubSpot once parked"
+    );
     assert_no_secret_logged(&logs, &harness.secrets().await);
 }
 
@@ -230,18 +351,28 @@ async fn a_429_storm_is_ridden_out_within_the_budget() {
         injected: 0,
     };
     harness.sim.add_fault(storm);
-    let policy = RetryPolicy { max_attempts: 6, max_total: Duration::from_secs(45), ..RetryPolicy::default() };
+    let policy = RetryPolicy {
+        max_attempts: 6,
+        max_total: Duration::from_secs(45),
+        ..RetryPolicy::default()
+    };
     let lambdas: Vec<_> = (0..3).map(|_| harness.lambda(policy)).collect();
     let mark = harness.sim.journal_mark();
     let started = Instant::now();
 
-    let results = futures::future::join_all((0..30).map(|i| list_contacts(&lambdas[i % lambdas.len()]))).await;
+    let results =
+        futures::future::join_all((0..30).map(|i| list_contacts(&lambdas[i % lambdas.len()])))
+            .await;
 
     assert!(results.iter().all(Result::is_ok), "{results:?}");
     let crm = harness.requests_since(mark, "/crm/");
     let limited = crm.iter().filter(|e| e.status == 429).count();
     assert!((1..=10).contains(&limited), "{limited} 429s");
-    assert_eq!(crm.len(), 30 + limited, "each 429 costs exactly one more call");
+    assert_eq!(
+        crm.len(),
+        30 + limited,
+        "each 429 costs exactly one more call"
+    );
     assert!(started.elapsed() < Duration::from_secs(45));
     assert_no_secret_logged(&logs, &harness.secrets().await);
 }
@@ -267,13 +398,28 @@ async fn server_errors_are_retried_and_validation_errors_are_not() {
     let mark = harness.sim.journal_mark();
 
     let recovered = list_contacts(&lambda).await;
-    let refused = lambda.send(PortalId(PORTAL), ApiRequest::post(CONTACTS, serde_json::json!({"properties": {"no_such_property": "x"}}))).await;
+    let refused = lambda
+        .send(
+            PortalId(PORTAL),
+            ApiRequest::post(
+                CONTACTS,
+                serde_json::json!({"properties": {"no_such_property": "x"}}),
+            ),
+        )
+        .await;
 
     assert!(recovered.is_ok(), "{recovered:?}");
     let refused = refused.expect_err("unknown property");
-    assert_eq!((refused.kind, refused.status), (HubSpotErrorKind::Validation, Some(400)));
+    assert_eq!(
+        (refused.kind, refused.status),
+        (HubSpotErrorKind::Validation, Some(400))
+    );
     assert!(refused.correlation_id.is_some());
-    let statuses: Vec<u16> = harness.requests_since(mark, "/crm/").iter().map(|e| e.status).collect();
+    let statuses: Vec<u16> = harness
+        .requests_since(mark, "/crm/")
+        .iter()
+        .map(|e| e.status)
+        .collect();
     assert_eq!(statuses, [503, 503, 200, 400]);
     assert_no_secret_logged(&logs, &harness.secrets().await);
 }
@@ -281,27 +427,72 @@ async fn server_errors_are_retried_and_validation_errors_are_not() {
 #[tokio::test]
 async fn the_oauth_adapter_exchanges_introspects_refreshes_and_revokes_against_the_simulator() {
     let (logs, _guard) = capture_logs();
-    let sim = Simulator::start(SimConfig::default()).await.expect("simulator starts");
+    let sim = Simulator::start(SimConfig::default())
+        .await
+        .expect("simulator starts");
     let oauth = oauth_for(&sim);
     let redirect = "http://127.0.0.1:9/oauth/callback";
-    let no_redirects = reqwest::Client::builder().redirect(reqwest::redirect::Policy::none()).build().expect("client");
+    let no_redirects = reqwest::Client::builder()
+        .redirect(reqwest::redirect::Policy::none())
+        .build()
+        .expect("client");
 
-    let page = no_redirects.get(oauth.authorize_url("state-42", redirect)).send().await.expect("authorize page");
-    let location = url::Url::parse(page.headers()["location"].to_str().expect("ascii")).expect("redirect URL");
+    let page = no_redirects
+        .get(oauth.authorize_url("state-42", redirect))
+        .send()
+        .await
+        .expect("authorize page");
+    let location =
+        url::Url::parse(page.headers()["location"].to_str().expect("ascii")).expect("redirect URL");
     let query: std::collections::HashMap<_, _> = location.query_pairs().into_owned().collect();
-    let tokens = oauth.exchange_code(&query["code"], redirect).await.expect("code exchanged");
-    let info = oauth.introspect(&tokens.access_token).await.expect("introspected");
-    let refreshed = oauth.refresh(&tokens.refresh_token).await.expect("refreshed");
+    let tokens = oauth
+        .exchange_code(&query["code"], redirect)
+        .await
+        .expect("code exchanged");
+    let info = oauth
+        .introspect(&tokens.access_token)
+        .await
+        .expect("introspected");
+    let refreshed = oauth
+        .refresh(&tokens.refresh_token)
+        .await
+        .expect("refreshed");
     oauth.revoke(&tokens.refresh_token).await.expect("revoked");
-    let after_revoke = oauth.refresh(&tokens.refresh_token).await.expect_err("revoked token refused");
+    let after_revoke = oauth
+        .refresh(&tokens.refresh_token)
+        .await
+        .expect_err("revoked token refused");
 
     assert_eq!(query["state"], "state-42");
-    assert_eq!((tokens.hub_id, info.hub_id), (Some(PortalId(PORTAL)), PortalId(PORTAL)));
-    assert!(REQUIRED_SCOPES.iter().chain(OPTIONAL_SCOPES).all(|s| info.scopes.iter().any(|g| g == s)), "{:?}", info.scopes);
+    assert_eq!(
+        (tokens.hub_id, info.hub_id),
+        (Some(PortalId(PORTAL)), PortalId(PORTAL))
+    );
+    assert!(
+        REQUIRED_SCOPES
+            .iter()
+            .chain(OPTIONAL_SCOPES)
+            .all(|s| info.scopes.iter().any(|g| g == s)),
+        "{:?}",
+        info.scopes
+    );
     assert_eq!(tokens.expires_in_secs, 1800);
-    assert_ne!(refreshed.access_token.expose_secret(), tokens.access_token.expose_secret());
+    assert_ne!(
+        refreshed.access_token.expose_secret(),
+        tokens.access_token.expose_secret()
+    );
     assert_eq!(after_revoke.kind, HubSpotErrorKind::InvalidGrant);
-    let secrets = [&tokens.access_token, &tokens.refresh_token, &refreshed.access_token].map(|s| s.expose_secret().to_owned());
+    let secrets = [
+        &tokens.access_token,
+        &tokens.refresh_token,
+        &refreshed.access_token,
+    ]
+    .map(|s| s.expose_secret().to_owned());
     let text = String::from_utf8_lossy(&logs.0.lock().expect("log buffer")).into_owned();
-    assert!(secrets.iter().chain([&CLIENT_SECRET.to_owned(), &query["code"]]).all(|s| !text.contains(s.as_str())));
+    assert!(
+        secrets
+            .iter()
+            .chain([&CLIENT_SECRET.to_owned(), &query["code"]])
+            .all(|s| !text.contains(s.as_str()))
+    );
 }

@@ -84,4 +84,137 @@ async fn the_receiver_runs_in_the_lambda_runtime_end_to_end() {
             .len(),
         events
     );
+
+    // 4. The HubSpot simulator delivers its own signed webhooks for a user's change.
+    let mut config = SimConfig::default();
+    config.app.client_secret = LOCAL_CLIENT_SECRET.into();
+    config.webhooks.target_url = Some(url.clone());
+    let sim = Simulator::start(config).await.expect("simulator starts");
+    let contact = sim
+        .create_as_user(
+            62515,
+            ObjectType::Contacts,
+            &[("email", "ada@acme.test"), ("lifecyclestage", "customer")],
+        )
+        .expect("contact created");
+    assert!(
+        sim.webhooks_idle(Duration::from_secs(60)).await,
+        "deliveries finished"
+    );
+    let deliveries = sim.deliveries();
+    assert!(
+        !deliveries.is_empty() && deliveries.iter().all(|d| d.status == Some(200)),
+        "{deliveries:?}"
+    );
+    let delivered: usize = deliveries.iter().map(|d| d.event_ids.len()).sum();
+    let messages = stack
+        .receive(&queue, delivered, Duration::from_secs(10))
+        .await;
+    assert_eq!(messages.len(), delivered);
+    assert!(
+        messages
+            .iter()
+            .any(|m| m["event"]["subscriptionType"] == "contact.creation"
+                && m["event"]["objectId"] == contact)
+    );
+    assert!(
+        messages
+            .iter()
+            .any(|m| m["event"]["propertyName"] == "lifecyclestage"
+                && m["event"]["propertyValue"] == "customer")
+    );
+    sim.shutdown().await;
+}
+
+/// The install flow as a real Lambda: secrets from Secrets Manager, state and tenant in
+/// DynamoDB, HubSpot as the simulator, the customer's browser as a redirect-less HTTP client.
+#[tokio::test]
+async fn the_install_runs_in_the_lambda_runtime_end_to_end() {
+    use common::adapters::dynamodb::tenants::DynamoTenantStore;
+    use common::domain::ids::{PortalId, TenantId};
+    use common::install::{hash_license_key, new_license_key};
+    use common::ports::{Tenant, TenantStatus, TenantStore};
+
+    let stack = TestStack::new().await;
+    let mut config = SimConfig::default();
+    config.app.client_id = "local-client".into();
+    config.app.client_secret = LOCAL_CLIENT_SECRET.into();
+    let sim = Simulator::start(config).await.expect("simulator starts");
+    let watch = LambdaWatch::start(|port| {
+        let mut env = stack.function_env("OAuthCallbackFunction");
+        env.retain(|(k, _)| k != "OAUTH_REDIRECT_URI");
+        env.push((
+            "OAUTH_REDIRECT_URI".into(),
+            format!("{}/oauth/callback", function_url(port, "oauth-callback")),
+        ));
+        env.push(("HUBSPOT_API_BASE".into(), sim.base_url()));
+        env.push(("HUBSPOT_AUTH_BASE".into(), sim.base_url()));
+        env
+    })
+    .await;
+    let tenants = DynamoTenantStore::new(
+        aws_sdk_dynamodb::Client::new(&stack.sdk),
+        stack.reference("Table"),
+    );
+    let key = new_license_key();
+    let tenant = Tenant {
+        id: TenantId("acme".into()),
+        name: "Acme".into(),
+        status: TenantStatus::Pending,
+        license_active: true,
+        portal_id: None,
+        scopes: vec![],
+        installed_at_ms: None,
+        status_reason: None,
+        status_changed_at_ms: None,
+    };
+    tenants
+        .create_tenant(&tenant, &hash_license_key(&key))
+        .await
+        .expect("tenant");
+    let browser = reqwest::Client::builder()
+        .redirect(reqwest::redirect::Policy::none())
+        .timeout(Duration::from_secs(600))
+        .build()
+        .expect("client");
+    let location =
+        |r: &reqwest::Response| r.headers()["location"].to_str().expect("ascii").to_owned();
+
+    let install = browser
+        .get(format!(
+            "{}/oauth/install?license_key={}",
+            watch.function_url("oauth-callback"),
+            key.expose()
+        ))
+        .send()
+        .await
+        .expect("install");
+    assert_eq!(install.status().as_u16(), 302);
+    let approve = browser
+        .get(location(&install))
+        .send()
+        .await
+        .expect("authorize page");
+    let callback = browser
+        .get(location(&approve))
+        .send()
+        .await
+        .expect("callback");
+
+    assert_eq!(
+        callback.status().as_u16(),
+        200,
+        "{}",
+        callback.text().await.unwrap_or_default()
+    );
+    let stored = tenants
+        .tenant(&tenant.id)
+        .await
+        .expect("read")
+        .expect("tenant");
+    assert_eq!(
+        (stored.status, stored.portal_id),
+        (TenantStatus::Connected, Some(PortalId(62515)))
+    );
+    sim.shutdown().await;
 }

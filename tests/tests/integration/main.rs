@@ -2,6 +2,7 @@
 //! functions through cargo-lambda's Lambda runtime emulator.
 
 mod hubspot_client;
+mod install;
 mod lambda_runtime;
 mod local_stack;
 mod webhook_receiver;
