@@ -9,6 +9,7 @@ pub mod hubspot;
 pub mod install;
 pub mod ports;
 pub mod queue;
+pub mod sync;
 pub mod telemetry;
 pub mod tokens;
 pub mod webhook;

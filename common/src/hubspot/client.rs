@@ -248,12 +248,12 @@ fn method(method: HttpMethod) -> reqwest::Method {
     }
 }
 
-/// A token problem, as the callers of `send` see it: a disconnected portal is permanent (park
-/// the work), a cool-down is retryable after it ends, anything else retryable.
+/// A token problem, as the callers of `send` see it: a disconnected portal is permanent
+/// ([`HubSpotErrorKind::Disconnected`]: park the work), a cool-down is retryable after it ends, anything else retryable.
 pub fn token_error(err: TokenError, now_ms: i64) -> HubSpotError {
     match err {
         TokenError::Disconnected { .. } => {
-            HubSpotError::new(HubSpotErrorKind::InvalidGrant, None, err.to_string())
+            HubSpotError::new(HubSpotErrorKind::Disconnected, None, err.to_string())
         }
         TokenError::CoolingDown { until_ms } => {
             let mut mapped = HubSpotError::new(HubSpotErrorKind::Upstream, None, err.to_string());
@@ -271,7 +271,7 @@ mod tests {
     use super::*;
 
     #[test]
-    fn a_disconnected_portal_is_a_permanent_invalid_grant() {
+    fn a_disconnected_portal_is_a_permanent_disconnected_error() {
         let err = token_error(
             TokenError::Disconnected {
                 reason: "uninstalled".into(),
@@ -279,7 +279,7 @@ mod tests {
             0,
         );
 
-        assert_eq!(err.kind, HubSpotErrorKind::InvalidGrant);
+        assert_eq!(err.kind, HubSpotErrorKind::Disconnected);
         assert_eq!(err.message, "portal disconnected: uninstalled");
         assert!(!err.is_retryable());
     }

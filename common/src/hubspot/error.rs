@@ -19,6 +19,8 @@ pub enum HubSpotErrorKind {
     RateLimited,
     /// OAuth `invalid_grant` / `BAD_REFRESH_TOKEN`: the installation is gone. Permanent.
     InvalidGrant,
+    /// The portal is marked disconnected: its work is parked until someone re-installs.
+    Disconnected,
     /// 5xx, 423 locked, 477 migrating: HubSpot's side; retry later.
     Upstream,
     /// No answer in time, or the connection failed.

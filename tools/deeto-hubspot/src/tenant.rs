@@ -185,8 +185,8 @@ fn print_tenants(tenants: &[Tenant], json: bool) {
         return;
     }
     println!(
-        "{:<38} {:<24} {:<13} {:<10} {}",
-        "TENANT", "NAME", "STATUS", "PORTAL", "REASON"
+        "{:<38} {:<24} {:<13} {:<10} REASON",
+        "TENANT", "NAME", "STATUS", "PORTAL"
     );
     for t in tenants {
         let portal = t

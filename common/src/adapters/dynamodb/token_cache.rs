@@ -9,13 +9,15 @@ use secrecy::{ExposeSecret, SecretString};
 use super::item::{get_n, get_s, is_condition_failure, n, s, unavailable};
 use super::portal_pk;
 use crate::domain::ids::PortalId;
-use crate::ports::{CachedToken, StoreError, TokenCache};
+use crate::ports::{CachedToken, Clock, StoreError, SystemClock, TokenCache};
 
 const SK: &str = "TOKEN";
 /// Token items outlive their content by a day: long enough never to drop a live lease or
 /// cool-down, short enough that uninstalled portals do not linger.
 const TTL_SLACK_SECS: i64 = 24 * 60 * 60;
 
+/// An expired token (written by `invalidate`) still gets a future TTL: the item also holds the
+/// lease and cool-down, which TTL must not delete early.
 fn ttl_after(ms: i64) -> String {
     (ms / 1000 + TTL_SLACK_SECS).to_string()
 }
@@ -80,7 +82,10 @@ impl TokenCache for DynamoTokenCache {
             .update_expression("SET access_token = :t, token_expires_at_ms = :e, expires_at = :ttl")
             .expression_attribute_values(":t", s(token.access_token.expose_secret()))
             .expression_attribute_values(":e", n(token.expires_at_ms))
-            .expression_attribute_values(":ttl", n(ttl_after(token.expires_at_ms.max(0))))
+            .expression_attribute_values(
+                ":ttl",
+                n(ttl_after(token.expires_at_ms.max(SystemClock.now_ms()))),
+            )
             .send()
             .await
             .map_err(|e| unavailable("UpdateItem", e))?;
