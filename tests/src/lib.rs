@@ -2,6 +2,7 @@
 //! runtime (cargo-lambda). `scripts/test.sh` starts moto and exports `AWS_ENDPOINT_URL`.
 
 pub mod lambda;
+pub mod logs;
 pub mod stack;
 
 pub use lambda::LambdaWatch;

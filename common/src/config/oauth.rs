@@ -34,25 +34,19 @@ impl OAuthCallbackConfig {
         );
         let app_secret = AppSecretSource::read(&mut env);
         let client_id_override = env.optional("HUBSPOT_CLIENT_ID");
-        if matches!(app_secret, Some(AppSecretSource::Override(_))) && client_id_override.is_none()
-        {
+        if matches!(app_secret, AppSecretSource::Override(_)) && client_id_override.is_none() {
             env.problem("HUBSPOT_CLIENT_ID is not set (needed with HUBSPOT_CLIENT_SECRET)");
         }
         let redirect_uri = env.optional_url("OAUTH_REDIRECT_URI");
         let hubspot = HubSpotEndpoints::read(&mut env);
-        match app_secret {
-            Some(app_secret) => env.finish(Self {
-                table_name,
-                token_secret_prefix,
-                app_secret,
-                client_id_override,
-                redirect_uri,
-                hubspot,
-            }),
-            None => Err(env
-                .finish(())
-                .expect_err("a missing secret source was recorded")),
-        }
+        env.finish(Self {
+            table_name,
+            token_secret_prefix,
+            app_secret,
+            client_id_override,
+            redirect_uri,
+            hubspot,
+        })
     }
 }
 

@@ -34,17 +34,16 @@ pub enum AppSecretSource {
 }
 
 impl AppSecretSource {
-    pub fn read(env: &mut Env) -> Option<Self> {
+    /// Reads the source; when neither variable is set the problem is recorded in `env` (so
+    /// `env.finish` fails) and an empty secret id stands in.
+    pub fn read(env: &mut Env) -> Self {
         if let Some(secret) = env.optional("HUBSPOT_CLIENT_SECRET") {
-            return Some(Self::Override(SecretString::from(secret)));
+            return Self::Override(SecretString::from(secret));
         }
-        match env.optional("HUBSPOT_APP_SECRET_ID") {
-            Some(id) => Some(Self::SecretsManager(id)),
-            None => {
-                env.problem("HUBSPOT_APP_SECRET_ID is not set (the Secrets Manager secret holding the HubSpot app credentials; HUBSPOT_CLIENT_SECRET may replace it for local runs)");
-                None
-            }
-        }
+        Self::SecretsManager(env.required(
+            "HUBSPOT_APP_SECRET_ID",
+            "the Secrets Manager secret holding the HubSpot app credentials; HUBSPOT_CLIENT_SECRET may replace it for local runs",
+        ))
     }
 }
 

@@ -46,6 +46,23 @@ pub struct Tenant {
     pub status_changed_at_ms: Option<i64>,
 }
 
+impl Tenant {
+    /// A tenant an operator just created: licence active, nothing installed yet.
+    pub fn pending(id: TenantId, name: impl Into<String>) -> Self {
+        Self {
+            id,
+            name: name.into(),
+            status: TenantStatus::Pending,
+            license_active: true,
+            portal_id: None,
+            scopes: Vec::new(),
+            installed_at_ms: None,
+            status_reason: None,
+            status_changed_at_ms: None,
+        }
+    }
+}
+
 /// Status of a portal, as seen by every function before calling HubSpot for it.
 pub type PortalStatus = TenantStatus;
 

@@ -292,30 +292,9 @@ async fn other_paths_and_methods_are_404_and_405() {
     );
 }
 
-/// A `Write` that appends to a shared buffer, for capturing log lines.
-#[derive(Clone, Default)]
-struct Captured(std::sync::Arc<std::sync::Mutex<Vec<u8>>>);
-
-impl std::io::Write for Captured {
-    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
-        self.0.lock().expect("lock").extend_from_slice(buf);
-        Ok(buf.len())
-    }
-    fn flush(&mut self) -> std::io::Result<()> {
-        Ok(())
-    }
-}
-
 #[tokio::test]
 async fn no_licence_key_token_or_client_secret_appears_in_the_logs() {
-    let captured = Captured::default();
-    let writer = captured.clone();
-    let subscriber = tracing_subscriber::fmt()
-        .json()
-        .with_max_level(tracing::Level::TRACE)
-        .with_writer(move || writer.clone())
-        .finish();
-    let _guard = tracing::subscriber::set_default(subscriber);
+    let logs = integration_tests::logs::capture_logs();
     let h = Harness::start().await;
     let (_, key) = h.tenant("acme").await;
 
@@ -329,13 +308,10 @@ async fn no_licence_key_token_or_client_secret_appears_in_the_logs() {
         .await;
     assert_eq!(replay.status().as_u16(), 403);
 
-    let logs = String::from_utf8(captured.0.lock().expect("lock").clone()).expect("utf8");
     assert!(
-        logs.contains("install completed"),
-        "the capture works: {logs}"
+        logs.text().contains("install completed"),
+        "the capture works"
     );
     let refresh = h.vault.stored(PORTAL).expect("refresh token");
-    for secret in [key.expose(), refresh.as_str(), "sim-client-secret"] {
-        assert!(!logs.contains(secret), "a secret leaked into the logs");
-    }
+    logs.assert_no_secret(&[key.expose(), refresh.as_str(), "sim-client-secret"]);
 }

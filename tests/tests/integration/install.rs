@@ -75,17 +75,7 @@ impl Install {
 
     async fn tenant(&self, name: &str) -> (TenantId, LicenseKey) {
         let key = new_license_key();
-        let tenant = Tenant {
-            id: TenantId(uuid::Uuid::new_v4().to_string()),
-            name: name.into(),
-            status: TenantStatus::Pending,
-            license_active: true,
-            portal_id: None,
-            scopes: vec![],
-            installed_at_ms: None,
-            status_reason: None,
-            status_changed_at_ms: None,
-        };
+        let tenant = Tenant::pending(TenantId(uuid::Uuid::new_v4().to_string()), name);
         self.hubspot
             .tenants
             .create_tenant(&tenant, &hash_license_key(&key))

@@ -157,17 +157,7 @@ async fn the_install_runs_in_the_lambda_runtime_end_to_end() {
         stack.reference("Table"),
     );
     let key = new_license_key();
-    let tenant = Tenant {
-        id: TenantId("acme".into()),
-        name: "Acme".into(),
-        status: TenantStatus::Pending,
-        license_active: true,
-        portal_id: None,
-        scopes: vec![],
-        installed_at_ms: None,
-        status_reason: None,
-        status_changed_at_ms: None,
-    };
+    let tenant = Tenant::pending(TenantId("acme".into()), "Acme");
     tenants
         .create_tenant(&tenant, &hash_license_key(&key))
         .await

@@ -11,7 +11,7 @@ use common::domain::ids::TenantId;
 use common::hubspot::client::http_client;
 use common::hubspot::oauth::{OAuthSettings, ReqwestOAuth};
 use common::install::{disconnect_tenant, hash_license_key, new_license_key};
-use common::ports::{Clock, SystemClock, Tenant, TenantStatus, TenantStore};
+use common::ports::{Clock, SystemClock, Tenant, TenantStore};
 use serde_json::json;
 
 #[derive(Subcommand)]
@@ -76,17 +76,10 @@ async fn create(store: &DynamoTenantStore, name: String, json: bool) -> Result<(
         return Err("--name must not be empty".into());
     }
     let key = new_license_key();
-    let tenant = Tenant {
-        id: TenantId(uuid::Uuid::new_v4().to_string()),
-        name: name.trim().to_owned(),
-        status: TenantStatus::Pending,
-        license_active: true,
-        portal_id: None,
-        scopes: Vec::new(),
-        installed_at_ms: None,
-        status_reason: None,
-        status_changed_at_ms: None,
-    };
+    let tenant = Tenant::pending(
+        TenantId(uuid::Uuid::new_v4().to_string()),
+        name.trim().to_owned(),
+    );
     store
         .create_tenant(&tenant, &hash_license_key(&key))
         .await
@@ -155,9 +148,7 @@ async fn crate_oauth(
     sdk: &aws_config::SdkConfig,
     env: &mut Env,
 ) -> Result<Arc<dyn common::ports::OAuthApi>, String> {
-    let source = AppSecretSource::read(env).ok_or(
-        "HUBSPOT_APP_SECRET_ID (or HUBSPOT_CLIENT_ID and HUBSPOT_CLIENT_SECRET) is not set",
-    )?;
+    let source = AppSecretSource::read(env);
     let endpoints = HubSpotEndpoints::read(env);
     let client_id = env.optional("HUBSPOT_CLIENT_ID");
     let credentials = app_credentials(sdk, &source, client_id.as_deref())

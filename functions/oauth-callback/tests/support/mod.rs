@@ -12,7 +12,7 @@ use common::hubspot::client::{ReqwestHubSpot, http_client};
 use common::hubspot::oauth::{OAuthSettings, ReqwestOAuth};
 use common::hubspot::retry::RetryPolicy;
 use common::install::{Installer, LicenseKey, hash_license_key, new_license_key};
-use common::ports::{Clock, SystemClock, Tenant, TenantStatus, TenantStore};
+use common::ports::{Clock, SystemClock, Tenant, TenantStore};
 use common::tokens::TokenManager;
 use hubspot_sim::{RunningSim, SimConfig, Simulator};
 use lambda_http::{Body, Request, Response};
@@ -90,17 +90,7 @@ impl Harness {
     /// A tenant with an active licence key; returns its id and key.
     pub async fn tenant(&self, name: &str) -> (TenantId, LicenseKey) {
         let key = new_license_key();
-        let tenant = Tenant {
-            id: TenantId(format!("t-{name}")),
-            name: name.to_owned(),
-            status: TenantStatus::Pending,
-            license_active: true,
-            portal_id: None,
-            scopes: vec![],
-            installed_at_ms: None,
-            status_reason: None,
-            status_changed_at_ms: None,
-        };
+        let tenant = Tenant::pending(TenantId(format!("t-{name}")), name.to_owned());
         self.tenants
             .create_tenant(&tenant, &hash_license_key(&key))
             .await
