@@ -4,9 +4,11 @@
 pub mod lambda;
 pub mod logs;
 pub mod stack;
+pub mod webhook_sink;
 
 pub use lambda::LambdaWatch;
 pub use stack::TestStack;
+pub use webhook_sink::WebhookSink;
 
 use std::path::PathBuf;
 

@@ -13,7 +13,7 @@ use super::dynamodb::tenants::DynamoTenantStore;
 use super::dynamodb::token_cache::DynamoTokenCache;
 use super::secrets::token_vault::SecretsManagerTokenVault;
 use super::secrets::{AppCredentials, SecretError, load_app_credentials};
-use crate::config::{AppSecretSource, HubSpotEndpoints};
+use crate::config::{AppSecretSource, HubSpotAccess, HubSpotEndpoints};
 use crate::hubspot::client::{ReqwestHubSpot, http_client};
 use crate::hubspot::oauth::{OAuthSettings, ReqwestOAuth};
 use crate::hubspot::retry::RetryPolicy;
@@ -100,5 +100,23 @@ impl HubSpotStack {
             tokens,
             api,
         })
+    }
+
+    /// Reads the app's credentials and builds the stack, as every function does at cold start.
+    pub async fn from_access(sdk: &SdkConfig, access: &HubSpotAccess) -> Result<Self, String> {
+        let credentials = app_credentials(
+            sdk,
+            &access.app_secret,
+            access.client_id_override.as_deref(),
+        )
+        .await
+        .map_err(|e| e.to_string())?;
+        Self::build(
+            sdk,
+            &access.table_name,
+            &access.token_secret_prefix,
+            &credentials,
+            &access.hubspot,
+        )
     }
 }

@@ -6,8 +6,10 @@ mod env;
 mod oauth;
 mod receiver;
 mod sections;
+mod sync_worker;
 
 pub use env::{ConfigError, Env};
 pub use oauth::OAuthCallbackConfig;
 pub use receiver::ReceiverConfig;
-pub use sections::{AppSecretSource, HubSpotEndpoints};
+pub use sections::{AppSecretSource, HubSpotAccess, HubSpotEndpoints};
+pub use sync_worker::SyncWorkerConfig;

@@ -2,22 +2,14 @@
 
 use url::Url;
 
-use super::sections::check_aws;
-use super::{AppSecretSource, ConfigError, Env, HubSpotEndpoints};
+use super::{ConfigError, Env, HubSpotAccess};
 
 #[derive(Debug, Clone)]
 pub struct OAuthCallbackConfig {
-    /// `TABLE_NAME`: tenants, install states, token cache.
-    pub table_name: String,
-    /// `TOKEN_SECRET_PREFIX`: one Secrets Manager secret per portal, named prefix + portal id.
-    pub token_secret_prefix: String,
-    pub app_secret: AppSecretSource,
-    /// `HUBSPOT_CLIENT_ID`: with `HUBSPOT_CLIENT_SECRET`, local runs only.
-    pub client_id_override: Option<String>,
+    pub access: HubSpotAccess,
     /// `OAUTH_REDIRECT_URI`: our callback's public URL. Unset: derived from each request
     /// (`https://` + host + stage + `/oauth/callback`), which is right behind API Gateway.
     pub redirect_uri: Option<Url>,
-    pub hubspot: HubSpotEndpoints,
 }
 
 impl OAuthCallbackConfig {
@@ -26,26 +18,11 @@ impl OAuthCallbackConfig {
     }
 
     pub fn read(mut env: Env) -> Result<Self, ConfigError> {
-        check_aws(&mut env);
-        let table_name = env.required("TABLE_NAME", "the DynamoDB table");
-        let token_secret_prefix = env.required(
-            "TOKEN_SECRET_PREFIX",
-            "name prefix of the per-portal token secrets",
-        );
-        let app_secret = AppSecretSource::read(&mut env);
-        let client_id_override = env.optional("HUBSPOT_CLIENT_ID");
-        if matches!(app_secret, AppSecretSource::Override(_)) && client_id_override.is_none() {
-            env.problem("HUBSPOT_CLIENT_ID is not set (needed with HUBSPOT_CLIENT_SECRET)");
-        }
+        let access = HubSpotAccess::read(&mut env);
         let redirect_uri = env.optional_url("OAUTH_REDIRECT_URI");
-        let hubspot = HubSpotEndpoints::read(&mut env);
         env.finish(Self {
-            table_name,
-            token_secret_prefix,
-            app_secret,
-            client_id_override,
+            access,
             redirect_uri,
-            hubspot,
         })
     }
 }

@@ -47,6 +47,43 @@ impl AppSecretSource {
     }
 }
 
+/// What a function needs to call HubSpot for any installed portal: the table (tenants, token
+/// cache, budget), the per-portal token secrets, the app's credentials and HubSpot's address.
+#[derive(Debug, Clone)]
+pub struct HubSpotAccess {
+    /// `TABLE_NAME`: the single DynamoDB table.
+    pub table_name: String,
+    /// `TOKEN_SECRET_PREFIX`: one Secrets Manager secret per portal, named prefix + portal id.
+    pub token_secret_prefix: String,
+    pub app_secret: AppSecretSource,
+    /// `HUBSPOT_CLIENT_ID`: with `HUBSPOT_CLIENT_SECRET`, local runs only.
+    pub client_id_override: Option<String>,
+    pub hubspot: HubSpotEndpoints,
+}
+
+impl HubSpotAccess {
+    pub fn read(env: &mut Env) -> Self {
+        check_aws(env);
+        let table_name = env.required("TABLE_NAME", "the DynamoDB table");
+        let token_secret_prefix = env.required(
+            "TOKEN_SECRET_PREFIX",
+            "name prefix of the per-portal token secrets",
+        );
+        let app_secret = AppSecretSource::read(env);
+        let client_id_override = env.optional("HUBSPOT_CLIENT_ID");
+        if matches!(app_secret, AppSecretSource::Override(_)) && client_id_override.is_none() {
+            env.problem("HUBSPOT_CLIENT_ID is not set (needed with HUBSPOT_CLIENT_SECRET)");
+        }
+        Self {
+            table_name,
+            token_secret_prefix,
+            app_secret,
+            client_id_override,
+            hubspot: HubSpotEndpoints::read(env),
+        }
+    }
+}
+
 /// Checks the variables the AWS SDK reads itself, so a typo fails at start-up with its name
 /// rather than as a confusing network error on the first call.
 pub(super) fn check_aws(env: &mut Env) {

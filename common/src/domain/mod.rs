@@ -1,3 +1,4 @@
 //! Pure rules and types: no AWS, no HTTP.
 
 pub mod ids;
+pub mod iso_time;

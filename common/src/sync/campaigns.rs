@@ -51,7 +51,13 @@ pub struct CampaignOverride {
 
 impl CampaignRule {
     /// True when this change is the transition the rule waits for.
-    pub fn fires_on(&self, object: CrmObject, property: &str, old: Option<&str>, new: &str) -> bool {
+    pub fn fires_on(
+        &self,
+        object: CrmObject,
+        property: &str,
+        old: Option<&str>,
+        new: &str,
+    ) -> bool {
         let from_ok = match &self.from_values {
             None => true,
             Some(allowed) => old.is_some_and(|o| allowed.iter().any(|a| a == o)),
@@ -131,7 +137,7 @@ impl CampaignOverride {
     }
 }
 
-fn validate(path: &str, rules: &[CampaignRule]) -> Vec<ConfigError> {
+pub(super) fn validate(path: &str, rules: &[CampaignRule]) -> Vec<ConfigError> {
     let mut errors = Vec::new();
     for (i, rule) in rules.iter().enumerate() {
         let at = format!("{path}[{i}]");
@@ -154,7 +160,10 @@ fn validate(path: &str, rules: &[CampaignRule]) -> Vec<ConfigError> {
             Enroll::DealContacts => CrmObject::Deal,
         };
         if rule.object != needs {
-            invalid("enroll", format!("cannot enroll from a {} rule", rule.object));
+            invalid(
+                "enroll",
+                format!("cannot enroll from a {} rule", rule.object),
+            );
         }
         errors.extend(check_name(format!("{at}.property"), &rule.property));
     }
@@ -179,7 +188,12 @@ mod tests {
 
     #[test]
     fn a_contact_becoming_a_customer_fires_reference_recruitment() {
-        let fired = fired_ids(CrmObject::Contact, "lifecyclestage", Some("lead"), "customer");
+        let fired = fired_ids(
+            CrmObject::Contact,
+            "lifecyclestage",
+            Some("lead"),
+            "customer",
+        );
 
         assert_eq!(fired, ["contact-became-customer"]);
         assert_eq!(rules().rules[0].campaign, "reference-recruitment");
@@ -198,8 +212,24 @@ mod tests {
 
     #[test]
     fn nothing_fires_without_a_transition_or_for_another_value_or_object() {
-        assert!(fired_ids(CrmObject::Contact, "lifecyclestage", Some("customer"), "customer").is_empty());
-        assert!(fired_ids(CrmObject::Contact, "lifecyclestage", Some("lead"), "opportunity").is_empty());
+        assert!(
+            fired_ids(
+                CrmObject::Contact,
+                "lifecyclestage",
+                Some("customer"),
+                "customer"
+            )
+            .is_empty()
+        );
+        assert!(
+            fired_ids(
+                CrmObject::Contact,
+                "lifecyclestage",
+                Some("lead"),
+                "opportunity"
+            )
+            .is_empty()
+        );
         assert!(fired_ids(CrmObject::Company, "lifecyclestage", None, "customer").is_empty());
         assert!(fired_ids(CrmObject::Contact, "jobtitle", None, "customer").is_empty());
     }
@@ -209,8 +239,18 @@ mod tests {
         let mut rule = rules().rules[0].clone();
         rule.from_values = Some(vec!["opportunity".into()]);
 
-        assert!(rule.fires_on(CrmObject::Contact, "lifecyclestage", Some("opportunity"), "customer"));
-        assert!(!rule.fires_on(CrmObject::Contact, "lifecyclestage", Some("lead"), "customer"));
+        assert!(rule.fires_on(
+            CrmObject::Contact,
+            "lifecyclestage",
+            Some("opportunity"),
+            "customer"
+        ));
+        assert!(!rule.fires_on(
+            CrmObject::Contact,
+            "lifecyclestage",
+            Some("lead"),
+            "customer"
+        ));
         assert!(!rule.fires_on(CrmObject::Contact, "lifecyclestage", None, "customer"));
     }
 
@@ -234,7 +274,10 @@ mod tests {
             .collect();
         assert_eq!(
             summary,
-            [("contact-became-customer", "evangelist"), ("vip", "persona_1")]
+            [
+                ("contact-became-customer", "evangelist"),
+                ("vip", "persona_1")
+            ]
         );
     }
 

@@ -53,7 +53,7 @@ impl FieldMapping {
         let mut errors = Vec::new();
         let mut properties = BTreeMap::new();
         for (name, list) in doc {
-            let Some(object) = object_named(&name, &mut errors) else {
+            let Some(object) = object_named(&name, &name, &mut errors) else {
                 continue;
             };
             check_names(&name, &list, &mut errors);
@@ -98,18 +98,27 @@ impl MappingOverride {
     pub fn parse(raw: &str) -> Result<Self, Vec<ConfigError>> {
         let doc: BTreeMap<String, PropertyChanges> =
             serde_json::from_str(raw).map_err(|e| vec![ConfigError::from(e)])?;
+        Self::from_doc(doc, "")
+    }
+
+    /// Validates a parsed document; error paths start with `prefix` (e.g. `mapping.`).
+    pub fn from_doc(
+        doc: BTreeMap<String, PropertyChanges>,
+        prefix: &str,
+    ) -> Result<Self, Vec<ConfigError>> {
         let mut errors = Vec::new();
         let mut changes = BTreeMap::new();
         for (name, change) in doc {
-            let Some(object) = object_named(&name, &mut errors) else {
+            let at = format!("{prefix}{name}");
+            let Some(object) = object_named(&at, &name, &mut errors) else {
                 continue;
             };
-            check_names(&format!("{name}.add"), &change.add, &mut errors);
-            check_names(&format!("{name}.remove"), &change.remove, &mut errors);
+            check_names(&format!("{at}.add"), &change.add, &mut errors);
+            check_names(&format!("{at}.remove"), &change.remove, &mut errors);
             for (i, removed) in change.remove.iter().enumerate() {
                 if REQUIRED.contains(&(object, removed.as_str())) {
                     errors.push(ConfigError::Invalid {
-                        path: format!("{name}.remove[{i}]"),
+                        path: format!("{at}.remove[{i}]"),
                         message: format!("`{removed}` decides relevance and cannot be removed"),
                     });
                 }
@@ -124,11 +133,11 @@ impl MappingOverride {
     }
 }
 
-fn object_named(name: &str, errors: &mut Vec<ConfigError>) -> Option<CrmObject> {
+fn object_named(path: &str, name: &str, errors: &mut Vec<ConfigError>) -> Option<CrmObject> {
     let object = CrmObject::from_plural(name);
     if object.is_none() {
         errors.push(ConfigError::Invalid {
-            path: name.to_owned(),
+            path: path.to_owned(),
             message: "unknown object type (expected contacts, companies or deals)".into(),
         });
     }

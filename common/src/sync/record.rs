@@ -221,10 +221,7 @@ mod tests {
             CrmObject::of_event(&event("company.propertyChange", None)),
             Some(CrmObject::Company)
         );
-        assert_eq!(
-            CrmObject::of_event(&event("ticket.creation", None)),
-            None
-        );
+        assert_eq!(CrmObject::of_event(&event("ticket.creation", None)), None);
     }
 
     #[test]
@@ -254,7 +251,9 @@ mod tests {
         };
         record.links.insert((CrmObject::Deal, ObjectId(7)), removed);
         record.links.insert((CrmObject::Deal, ObjectId(8)), added);
-        record.links.insert((CrmObject::Company, ObjectId(9)), added);
+        record
+            .links
+            .insert((CrmObject::Company, ObjectId(9)), added);
 
         assert_eq!(record.linked(CrmObject::Deal), vec![ObjectId(8)]);
     }

@@ -4,7 +4,7 @@ use std::sync::Arc;
 
 use common::adapters::aws::load_sdk_config;
 use common::adapters::dynamodb::oauth_state::DynamoOAuthStateStore;
-use common::adapters::hubspot_stack::{HubSpotStack, app_credentials};
+use common::adapters::hubspot_stack::HubSpotStack;
 use common::config::OAuthCallbackConfig;
 use common::install::Installer;
 use common::ports::SystemClock;
@@ -17,25 +17,14 @@ async fn main() -> Result<(), Error> {
     let config =
         OAuthCallbackConfig::from_env().inspect_err(|err| tracing::error!(%err, "cannot start"))?;
     let sdk = load_sdk_config().await;
-    let credentials = app_credentials(
-        &sdk,
-        &config.app_secret,
-        config.client_id_override.as_deref(),
-    )
-    .await
-    .inspect_err(|err| tracing::error!(%err, "cannot start"))?;
-    let stack = HubSpotStack::build(
-        &sdk,
-        &config.table_name,
-        &config.token_secret_prefix,
-        &credentials,
-        &config.hubspot,
-    )?;
+    let stack = HubSpotStack::from_access(&sdk, &config.access)
+        .await
+        .inspect_err(|err| tracing::error!(%err, "cannot start"))?;
     let installer = Installer {
         tenants: stack.tenants.clone(),
         states: Arc::new(DynamoOAuthStateStore::new(
             aws_sdk_dynamodb::Client::new(&sdk),
-            &config.table_name,
+            &config.access.table_name,
         )),
         oauth: stack.oauth.clone(),
         vault: stack.vault.clone(),

@@ -1,6 +1,8 @@
 //! `deeto-hubspot`: the operator's command line. Works against real AWS, or against the local
 //! stack when `AWS_ENDPOINT_URL` points at moto. Exit codes: 0 ok, 1 failure, 2 usage.
 
+mod config;
+mod record;
 mod tenant;
 
 use std::process::ExitCode;
@@ -25,6 +27,13 @@ enum Command {
     /// Tenants: Deeto customers and their HubSpot portal.
     #[command(subcommand)]
     Tenant(tenant::TenantCommand),
+    /// Sync configuration: a tenant's overrides of the repo's mapping, campaign rules and
+    /// closed deal stages.
+    #[command(subcommand)]
+    Config(config::ConfigCommand),
+    /// Deeto's records of HubSpot objects.
+    #[command(subcommand)]
+    Record(record::RecordCommand),
 }
 
 #[tokio::main]
@@ -40,6 +49,8 @@ async fn main() -> ExitCode {
     };
     let result = match cli.command {
         Command::Tenant(command) => tenant::run(command, json).await,
+        Command::Config(command) => config::run(command, json).await,
+        Command::Record(command) => record::run(command, json).await,
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,
@@ -48,4 +59,13 @@ async fn main() -> ExitCode {
             ExitCode::FAILURE
         }
     }
+}
+
+/// The DynamoDB client and the integration's table (`TABLE_NAME`).
+async fn dynamo() -> Result<(aws_sdk_dynamodb::Client, String), String> {
+    let mut env = common::config::Env::from_process();
+    let table = env.required("TABLE_NAME", "the integration's DynamoDB table");
+    env.finish(()).map_err(|e| e.to_string())?;
+    let sdk = common::adapters::aws::load_sdk_config().await;
+    Ok((aws_sdk_dynamodb::Client::new(&sdk), table))
 }

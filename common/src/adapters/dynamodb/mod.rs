@@ -10,14 +10,30 @@
 //! | OAuth install state | `OAUTHSTATE#{state}` | `STATE` |
 //! | access token cache, refresh lease, cool-down | `PORTAL#{portal_id}` | `TOKEN` |
 //! | API budget window | `PORTAL#{portal_id}` | `BUDGET#{kind}#{window_start_ms}` |
+//! | Deeto's record of a HubSpot object | `PORTAL#{portal_id}` | `RECORD#{contact\|company\|deal}#{object_id}` |
+//! | campaign enrollment (once per contact) | `PORTAL#{portal_id}` | `ENROLLED#{campaign}#{contact_id}` |
+//! | tenant's sync configuration overrides | `TENANT#{tenant_id}` | `SYNCCONFIG` |
+//!
+//! Record attributes: `roles` (string set), `deeto_id`, `fields` (property → `{v, t}`: value or
+//! NULL, HubSpot's change time in ms), `links` (`{object}#{id}` → `{p, t}`: present, change
+//! time), `deleted_at`, `merged_into`, `last_sync`. The change times make every write
+//! conditional on being newer, so concurrent and late deliveries cannot undo newer state.
 
+pub mod campaigns;
 mod item;
 pub mod oauth_state;
 pub mod rate_budget;
+pub mod records;
+pub mod sync_config;
 pub mod tenants;
 pub mod token_cache;
 
 /// The partition key of a portal's items.
 pub fn portal_pk(portal: crate::domain::ids::PortalId) -> String {
     format!("PORTAL#{portal}")
+}
+
+/// The partition key of a tenant's items.
+pub fn tenant_pk(tenant: &crate::domain::ids::TenantId) -> String {
+    format!("TENANT#{tenant}")
 }

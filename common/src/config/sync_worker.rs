@@ -1,0 +1,69 @@
+//! The `sync-worker` function's configuration.
+
+use super::{ConfigError, Env, HubSpotAccess};
+
+#[derive(Debug, Clone)]
+pub struct SyncWorkerConfig {
+    pub access: HubSpotAccess,
+    /// `OUTBOUND_QUEUE_URL`: the Deeto platform's inbox.
+    pub outbound_queue_url: String,
+    /// `SYNC_DEAD_LETTER_QUEUE_URL`: where messages that cannot succeed go at once, with why.
+    pub dead_letter_queue_url: String,
+}
+
+impl SyncWorkerConfig {
+    pub fn from_env() -> Result<Self, ConfigError> {
+        Self::read(Env::from_process())
+    }
+
+    pub fn read(mut env: Env) -> Result<Self, ConfigError> {
+        let access = HubSpotAccess::read(&mut env);
+        let outbound_queue_url = env.required("OUTBOUND_QUEUE_URL", "the Deeto platform's inbox");
+        let dead_letter_queue_url = env.required(
+            "SYNC_DEAD_LETTER_QUEUE_URL",
+            "the sync queue's dead-letter queue",
+        );
+        env.finish(Self {
+            access,
+            outbound_queue_url,
+            dead_letter_queue_url,
+        })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_missing_variable_is_named_at_once() {
+        let err = SyncWorkerConfig::read(Env::from_pairs([("AWS_REGION", "eu-west-1")]))
+            .expect_err("incomplete");
+        let text = err.to_string();
+        for name in [
+            "TABLE_NAME",
+            "TOKEN_SECRET_PREFIX",
+            "HUBSPOT_APP_SECRET_ID",
+            "OUTBOUND_QUEUE_URL",
+            "SYNC_DEAD_LETTER_QUEUE_URL",
+        ] {
+            assert!(text.contains(name), "{text}");
+        }
+    }
+
+    #[test]
+    fn a_complete_environment_is_accepted() {
+        let config = SyncWorkerConfig::read(Env::from_pairs([
+            ("AWS_REGION", "eu-west-1"),
+            ("TABLE_NAME", "t"),
+            ("TOKEN_SECRET_PREFIX", "p/"),
+            ("HUBSPOT_APP_SECRET_ID", "app"),
+            ("OUTBOUND_QUEUE_URL", "http://127.0.0.1:5000/1/out"),
+            ("SYNC_DEAD_LETTER_QUEUE_URL", "http://127.0.0.1:5000/1/dlq"),
+        ]))
+        .expect("valid");
+
+        assert_eq!(config.access.table_name, "t");
+        assert_eq!(config.outbound_queue_url, "http://127.0.0.1:5000/1/out");
+    }
+}

@@ -1,0 +1,259 @@
+//! In-memory record store, campaign ledger and outbox, for unit tests of the worker and for the
+//! benchmark. Same rules as the DynamoDB adapters: strictly newer wins, enrollment once.
+
+use std::collections::{BTreeMap, BTreeSet};
+use std::sync::Mutex;
+use std::sync::atomic::{AtomicBool, Ordering};
+
+use async_trait::async_trait;
+
+use super::outbound::OutboundMessage;
+use super::ports::{
+    AppliedChange, CampaignLedger, FieldChange, MergeResult, OutboundPublisher, RecordStore,
+    newer_changes,
+};
+use super::record::{CrmObject, DeetoRecord, FieldValue, Link, RecordKey, Role};
+use crate::domain::ids::{ObjectId, PortalId};
+use crate::ports::StoreError;
+
+#[derive(Debug, Default)]
+pub struct MemoryRecords {
+    records: Mutex<BTreeMap<RecordKey, DeetoRecord>>,
+}
+
+impl MemoryRecords {
+    pub fn get(&self, key: RecordKey) -> Option<DeetoRecord> {
+        self.lock().get(&key).cloned()
+    }
+
+    pub fn len(&self) -> usize {
+        self.lock().len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.lock().is_empty()
+    }
+
+    fn lock(&self) -> std::sync::MutexGuard<'_, BTreeMap<RecordKey, DeetoRecord>> {
+        self.records.lock().unwrap_or_else(|e| e.into_inner())
+    }
+}
+
+#[async_trait]
+impl RecordStore for MemoryRecords {
+    async fn get_many(
+        &self,
+        portal: PortalId,
+        object: CrmObject,
+        ids: &[ObjectId],
+    ) -> Result<Vec<DeetoRecord>, StoreError> {
+        let records = self.lock();
+        let found = ids
+            .iter()
+            .filter_map(|id| records.get(&RecordKey::new(portal, object, *id)).cloned());
+        Ok(found.collect())
+    }
+
+    async fn apply_changes(
+        &self,
+        key: RecordKey,
+        changes: &[FieldChange],
+        synced_at_ms: i64,
+    ) -> Result<Vec<AppliedChange>, StoreError> {
+        let mut records = self.lock();
+        let record = records.entry(key).or_insert_with(|| DeetoRecord::new(key));
+        let applied = newer_changes(Some(record), changes);
+        for change in &applied {
+            let value = FieldValue {
+                value: change.new.clone(),
+                changed_at_ms: change.changed_at_ms,
+            };
+            record.fields.insert(change.property.clone(), value);
+        }
+        record.last_sync_ms = Some(synced_at_ms);
+        Ok(applied)
+    }
+
+    async fn mark_deleted(&self, key: RecordKey, at_ms: i64) -> Result<bool, StoreError> {
+        let mut records = self.lock();
+        match records.get_mut(&key) {
+            Some(record) if record.deleted_at_ms.is_none() => {
+                record.deleted_at_ms = Some(at_ms);
+                Ok(true)
+            }
+            _ => Ok(false),
+        }
+    }
+
+    async fn merge(
+        &self,
+        portal: PortalId,
+        object: CrmObject,
+        survivor: ObjectId,
+        merged: &[ObjectId],
+        _at_ms: i64,
+    ) -> Result<Option<MergeResult>, StoreError> {
+        let mut records = self.lock();
+        let survivor_key = RecordKey::new(portal, object, survivor);
+        let mut moved = Vec::new();
+        let mut target = records
+            .get(&survivor_key)
+            .cloned()
+            .unwrap_or_else(|| DeetoRecord::new(survivor_key));
+        for id in merged {
+            let Some(gone) = records.get_mut(&RecordKey::new(portal, object, *id)) else {
+                continue;
+            };
+            absorb(&mut target, gone);
+            gone.merged_into = Some(survivor);
+            moved.push(*id);
+        }
+        if moved.is_empty() && !records.contains_key(&survivor_key) {
+            return Ok(None);
+        }
+        records.insert(survivor_key, target.clone());
+        Ok(Some(MergeResult {
+            moved,
+            survivor: target,
+        }))
+    }
+
+    async fn set_link(
+        &self,
+        a: RecordKey,
+        b: RecordKey,
+        present: bool,
+        at_ms: i64,
+    ) -> Result<bool, StoreError> {
+        let mut records = self.lock();
+        let mut changed = false;
+        for (this, other) in [(a, b), (b, a)] {
+            let record = records
+                .entry(this)
+                .or_insert_with(|| DeetoRecord::new(this));
+            let slot = (other.object, other.object_id);
+            let newer = record
+                .links
+                .get(&slot)
+                .is_none_or(|l| at_ms > l.changed_at_ms);
+            if newer {
+                let link = Link {
+                    present,
+                    changed_at_ms: at_ms,
+                };
+                record.links.insert(slot, link);
+                changed = true;
+            }
+        }
+        Ok(changed)
+    }
+
+    async fn assign_role(
+        &self,
+        key: RecordKey,
+        role: Role,
+        deeto_id: Option<&str>,
+        _at_ms: i64,
+    ) -> Result<(), StoreError> {
+        let mut records = self.lock();
+        let record = records.entry(key).or_insert_with(|| DeetoRecord::new(key));
+        record.roles.insert(role);
+        if let Some(id) = deeto_id {
+            record.deeto_id = Some(id.to_owned());
+        }
+        Ok(())
+    }
+}
+
+/// The survivor takes the merged record's roles, links, Deeto id (if it has none) and newer fields.
+fn absorb(survivor: &mut DeetoRecord, gone: &DeetoRecord) {
+    survivor.roles.extend(gone.roles.iter().copied());
+    if survivor.deeto_id.is_none() {
+        survivor.deeto_id.clone_from(&gone.deeto_id);
+    }
+    for (slot, link) in &gone.links {
+        let newer = survivor
+            .links
+            .get(slot)
+            .is_none_or(|l| link.changed_at_ms > l.changed_at_ms);
+        if newer {
+            survivor.links.insert(*slot, *link);
+        }
+    }
+    for (name, value) in &gone.fields {
+        let newer = survivor
+            .fields
+            .get(name)
+            .is_none_or(|f| value.changed_at_ms > f.changed_at_ms);
+        if newer {
+            survivor.fields.insert(name.clone(), value.clone());
+        }
+    }
+}
+
+#[derive(Debug, Default)]
+pub struct MemoryLedger {
+    enrolled: Mutex<BTreeSet<(PortalId, String, ObjectId)>>,
+}
+
+impl MemoryLedger {
+    pub fn enrolled(&self) -> Vec<(PortalId, String, ObjectId)> {
+        let set = self.enrolled.lock().unwrap_or_else(|e| e.into_inner());
+        set.iter().cloned().collect()
+    }
+}
+
+#[async_trait]
+impl CampaignLedger for MemoryLedger {
+    async fn record_enrollment(
+        &self,
+        portal: PortalId,
+        campaign: &str,
+        contact: ObjectId,
+    ) -> Result<bool, StoreError> {
+        let mut set = self.enrolled.lock().unwrap_or_else(|e| e.into_inner());
+        Ok(set.insert((portal, campaign.to_owned(), contact)))
+    }
+
+    async fn is_enrolled(
+        &self,
+        portal: PortalId,
+        campaign: &str,
+        contact: ObjectId,
+    ) -> Result<bool, StoreError> {
+        let set = self.enrolled.lock().unwrap_or_else(|e| e.into_inner());
+        Ok(set.contains(&(portal, campaign.to_owned(), contact)))
+    }
+}
+
+/// Collects published messages; can be told to fail, like an unreachable queue.
+#[derive(Debug, Default)]
+pub struct MemoryOutbox {
+    messages: Mutex<Vec<OutboundMessage>>,
+    failing: AtomicBool,
+}
+
+impl MemoryOutbox {
+    pub fn messages(&self) -> Vec<OutboundMessage> {
+        self.messages
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .clone()
+    }
+
+    pub fn set_failing(&self, failing: bool) {
+        self.failing.store(failing, Ordering::Relaxed);
+    }
+}
+
+#[async_trait]
+impl OutboundPublisher for MemoryOutbox {
+    async fn publish(&self, messages: &[OutboundMessage]) -> Result<(), StoreError> {
+        if self.failing.load(Ordering::Relaxed) {
+            return Err(StoreError::Unavailable("outbox switched off".into()));
+        }
+        let mut kept = self.messages.lock().unwrap_or_else(|e| e.into_inner());
+        kept.extend_from_slice(messages);
+        Ok(())
+    }
+}

@@ -1,0 +1,142 @@
+//! The capabilities the sync worker needs: Deeto's record store, the campaign ledger and the
+//! outbound queue. DynamoDB and SQS adapters implement them; `sync::memory` does for tests.
+
+use async_trait::async_trait;
+
+use super::outbound::OutboundMessage;
+use super::record::{CrmObject, DeetoRecord, FieldValue, RecordKey, Role};
+use crate::domain::ids::{ObjectId, PortalId};
+use crate::ports::StoreError;
+
+/// A new value for one property, stamped with when HubSpot changed it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct FieldChange {
+    pub property: String,
+    pub value: Option<String>,
+    pub changed_at_ms: i64,
+}
+
+impl FieldChange {
+    /// The one ordering rule every store applies: strictly newer wins, so a stale event loses
+    /// and a duplicate (same time) changes nothing.
+    pub fn is_newer_than(&self, stored: Option<&FieldValue>) -> bool {
+        stored.is_none_or(|s| self.changed_at_ms > s.changed_at_ms)
+    }
+}
+
+/// A change that took effect, with the value it replaced.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct AppliedChange {
+    pub property: String,
+    pub old: Option<String>,
+    pub new: Option<String>,
+    pub changed_at_ms: i64,
+}
+
+/// The changes of a list that are newer than what `record` holds.
+pub fn newer_changes(record: Option<&DeetoRecord>, changes: &[FieldChange]) -> Vec<AppliedChange> {
+    changes
+        .iter()
+        .filter_map(|change| {
+            let stored = record.and_then(|r| r.fields.get(&change.property));
+            change.is_newer_than(stored).then(|| AppliedChange {
+                property: change.property.clone(),
+                old: stored.and_then(|s| s.value.clone()),
+                new: change.value.clone(),
+                changed_at_ms: change.changed_at_ms,
+            })
+        })
+        .collect()
+}
+
+/// What a merge did: the records merged away and the survivor as it now stands.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct MergeResult {
+    pub moved: Vec<ObjectId>,
+    pub survivor: DeetoRecord,
+}
+
+/// Deeto's records, per portal and HubSpot object.
+#[async_trait]
+pub trait RecordStore: Send + Sync {
+    /// The stored records among `ids` (missing ones are simply absent).
+    async fn get_many(
+        &self,
+        portal: PortalId,
+        object: CrmObject,
+        ids: &[ObjectId],
+    ) -> Result<Vec<DeetoRecord>, StoreError>;
+
+    /// Creates the record if needed and writes each change only if it is newer than the stored
+    /// value (a conditional update per field); sets `last_sync_ms`. Returns what took effect.
+    async fn apply_changes(
+        &self,
+        key: RecordKey,
+        changes: &[FieldChange],
+        synced_at_ms: i64,
+    ) -> Result<Vec<AppliedChange>, StoreError>;
+
+    /// Marks a stored record deleted; `false` when unknown or already deleted.
+    async fn mark_deleted(&self, key: RecordKey, at_ms: i64) -> Result<bool, StoreError>;
+
+    /// Moves the Deeto link (roles, Deeto id, links, newer fields) of the `merged` records to
+    /// `survivor` and marks them merged into it. `None` when none of the ids is stored.
+    async fn merge(
+        &self,
+        portal: PortalId,
+        object: CrmObject,
+        survivor: ObjectId,
+        merged: &[ObjectId],
+        at_ms: i64,
+    ) -> Result<Option<MergeResult>, StoreError>;
+
+    /// Gives the object a role the Deeto platform decided (reference, lead, company, deal)
+    /// and, when given, its Deeto id. Creates the record if needed; idempotent.
+    async fn assign_role(
+        &self,
+        key: RecordKey,
+        role: Role,
+        deeto_id: Option<&str>,
+        at_ms: i64,
+    ) -> Result<(), StoreError>;
+
+    /// Records on both sides that `a` and `b` are (or no longer are) associated, unless a newer
+    /// change of that association is stored. Creates missing records. `true` when it changed.
+    async fn set_link(
+        &self,
+        a: RecordKey,
+        b: RecordKey,
+        present: bool,
+        at_ms: i64,
+    ) -> Result<bool, StoreError>;
+}
+
+/// Which contacts were enrolled in which campaign: each (portal, campaign, contact) once.
+#[async_trait]
+pub trait CampaignLedger: Send + Sync {
+    /// Records the enrollment; `false` when it was already recorded (a conditional put).
+    async fn record_enrollment(
+        &self,
+        portal: PortalId,
+        campaign: &str,
+        contact: ObjectId,
+    ) -> Result<bool, StoreError>;
+
+    /// True when the contact was already enrolled in the campaign. The worker checks this,
+    /// publishes, and only then records: a crash in between re-publishes (the consumer dedupes
+    /// on [`OutboundMessage::dedupe_key`]) rather than losing the enrollment.
+    async fn is_enrolled(
+        &self,
+        portal: PortalId,
+        campaign: &str,
+        contact: ObjectId,
+    ) -> Result<bool, StoreError>;
+}
+
+/// The Deeto platform's inbox.
+#[async_trait]
+pub trait OutboundPublisher: Send + Sync {
+    /// Publishes all messages or fails; a retry may publish some twice, so each carries a
+    /// [`OutboundMessage::dedupe_key`].
+    async fn publish(&self, messages: &[OutboundMessage]) -> Result<(), StoreError>;
+}

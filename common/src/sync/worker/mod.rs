@@ -1,0 +1,145 @@
+//! The sync worker: one SQS batch in, every message acknowledged, retried, or set aside.
+//!
+//! Messages are parsed, grouped by portal, checked against the portal's tenant (unknown →
+//! permanent, disconnected → parked), coalesced per record and run through [`portal::run`].
+
+mod cache;
+mod failure;
+mod plan;
+mod portal;
+
+use std::collections::BTreeMap;
+use std::sync::Arc;
+
+use futures::future::join_all;
+
+pub use failure::Failure;
+
+use super::coalesce::coalesce;
+use super::config::SyncConfigSource;
+use super::ports::{CampaignLedger, OutboundPublisher, RecordStore};
+use crate::domain::ids::PortalId;
+use crate::ports::{Clock, HubSpotApi, PortalStatus, TenantStore};
+use crate::queue::SyncMessage;
+use crate::webhook::WebhookEvent;
+
+/// Everything the worker talks to.
+pub struct SyncWorker {
+    pub tenants: Arc<dyn TenantStore>,
+    pub configs: Arc<dyn SyncConfigSource>,
+    pub records: Arc<dyn RecordStore>,
+    pub ledger: Arc<dyn CampaignLedger>,
+    pub outbound: Arc<dyn OutboundPublisher>,
+    pub hubspot: Arc<dyn HubSpotApi>,
+    pub clock: Arc<dyn Clock>,
+}
+
+impl std::fmt::Debug for SyncWorker {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("SyncWorker").finish_non_exhaustive()
+    }
+}
+
+/// What became of a batch's messages; ids not listed succeeded (or were irrelevant).
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct BatchOutcome {
+    /// Transient failures: report them to SQS, which redelivers them.
+    pub failed_ids: Vec<String>,
+    /// Message id and why retrying cannot help.
+    pub permanent: Vec<(String, String)>,
+    /// Messages of disconnected portals.
+    pub parked: Vec<String>,
+}
+
+impl BatchOutcome {
+    fn add(&mut self, id: String, failure: Failure) {
+        match failure {
+            Failure::Transient(reason) => {
+                tracing::warn!(message_id = %id, %reason, "will be retried");
+                self.failed_ids.push(id);
+            }
+            Failure::Permanent(reason) => {
+                tracing::error!(message_id = %id, %reason, "cannot be processed");
+                self.permanent.push((id, reason));
+            }
+            Failure::Parked => self.parked.push(id),
+        }
+    }
+}
+
+impl SyncWorker {
+    /// Processes `(message id, body)` pairs. Portals are independent: they run concurrently,
+    /// and one portal's trouble never fails another's messages.
+    pub async fn process(&self, messages: Vec<(String, String)>) -> BatchOutcome {
+        let mut outcome = BatchOutcome::default();
+        let mut by_portal: BTreeMap<PortalId, Vec<(String, WebhookEvent)>> = BTreeMap::new();
+        for (id, body) in messages {
+            match serde_json::from_str::<SyncMessage>(&body) {
+                Ok(SyncMessage::HubSpotWebhookV1(delivery)) => by_portal
+                    .entry(delivery.event.portal_id)
+                    .or_default()
+                    .push((id, delivery.event)),
+                Err(err) => {
+                    outcome.add(id, Failure::Permanent(format!("malformed message: {err}")))
+                }
+            }
+        }
+        let runs = by_portal
+            .into_iter()
+            .map(|(portal, events)| self.process_portal(portal, events));
+        for results in join_all(runs).await {
+            for (id, failure) in results {
+                outcome.add(id, failure);
+            }
+        }
+        outcome
+    }
+
+    /// The failed messages of one portal.
+    async fn process_portal(
+        &self,
+        portal: PortalId,
+        events: Vec<(String, WebhookEvent)>,
+    ) -> Vec<(String, Failure)> {
+        let all = |failure: Failure| {
+            events
+                .iter()
+                .map(|(id, _)| (id.clone(), failure.clone()))
+                .collect()
+        };
+        let binding = match self.tenants.portal(portal).await {
+            Ok(Some(binding)) => binding,
+            Ok(None) => return all(Failure::Permanent(format!("unknown portal {portal}"))),
+            Err(err) => return all(err.into()),
+        };
+        match binding.status {
+            PortalStatus::Connected => {}
+            PortalStatus::Disconnected => return all(Failure::Parked),
+            PortalStatus::Pending => {
+                return all(Failure::Permanent(format!(
+                    "portal {portal} is not installed"
+                )));
+            }
+        }
+        let config = match self.configs.config(&binding.tenant_id).await {
+            Ok(config) => config,
+            Err(err) => return all(err.into()),
+        };
+        let work = coalesce(events.iter().map(|(id, e)| (id.as_str(), e)), &config);
+        let failed = portal::run(self, portal, &config, &work).await;
+        let mut results = Vec::new();
+        for (id, slots) in &work.touches {
+            let worst = slots
+                .iter()
+                .filter_map(|slot| failed.get(slot))
+                .max_by_key(|f| f.rank());
+            if let Some(failure) = worst {
+                results.push((id.clone(), failure.clone()));
+            }
+        }
+        results
+    }
+}
+
+#[cfg(test)]
+mod tests;

@@ -1,0 +1,96 @@
+//! The sync queue's consumer. Each message is acknowledged, retried, or set aside:
+//! - transient failures (HubSpot 429/5xx/timeouts, AWS throttling) are reported as batch-item
+//!   failures: SQS redelivers them, and after the redrive count moves them to the DLQ;
+//! - permanent failures (malformed message, unknown portal) and messages for a disconnected
+//!   portal go to the DLQ at once, with their reason: retrying cannot help, losing is not allowed.
+
+use aws_lambda_events::sqs::{SqsBatchResponse, SqsEvent};
+use common::ports::{JobQueue, QueueEntry};
+use common::queue::{RetryPolicy, send_all};
+use common::sync::worker::{BatchOutcome, SyncWorker};
+use tracing::Instrument;
+
+/// Handles one SQS batch; never fails the invocation as a whole.
+pub async fn handle(
+    worker: &SyncWorker,
+    dead_letters: &dyn JobQueue,
+    event: SqsEvent,
+) -> SqsBatchResponse {
+    let messages: Vec<(String, String)> = event
+        .records
+        .into_iter()
+        .filter_map(|m| Some((m.message_id?, m.body.unwrap_or_default())))
+        .collect();
+    let span = tracing::info_span!("sync_batch", messages = messages.len());
+    async move {
+        let bodies: std::collections::HashMap<String, String> = messages.iter().cloned().collect();
+        let outcome = worker.process(messages).await;
+        let mut response = SqsBatchResponse::default();
+        for id in set_aside(dead_letters, &bodies, &outcome)
+            .await
+            .into_iter()
+            .chain(outcome.failed_ids.iter().cloned())
+        {
+            response.add_failure(id);
+        }
+        tracing::info!(
+            failed = outcome.failed_ids.len(),
+            permanent = outcome.permanent.len(),
+            parked = outcome.parked.len(),
+            "sync batch done"
+        );
+        response
+    }
+    .instrument(span)
+    .await
+}
+
+/// Moves permanent and parked messages to the DLQ with their reason; returns the ids that could
+/// not be moved, so SQS keeps them (nothing is acknowledged before it is safe).
+async fn set_aside(
+    dead_letters: &dyn JobQueue,
+    bodies: &std::collections::HashMap<String, String>,
+    outcome: &BatchOutcome,
+) -> Vec<String> {
+    let parked = outcome.parked.iter().map(|id| {
+        (
+            id.clone(),
+            "parked: the portal is disconnected".to_owned(),
+            "parked",
+        )
+    });
+    let permanent = outcome
+        .permanent
+        .iter()
+        .map(|(id, reason)| (id.clone(), reason.clone(), "permanent"));
+    let entries: Vec<QueueEntry> = permanent
+        .chain(parked)
+        .map(|(id, reason, kind)| QueueEntry {
+            body: bodies.get(&id).cloned().unwrap_or_default(),
+            attributes: vec![
+                ("reason".into(), truncate(&reason)),
+                ("disposition".into(), kind.into()),
+            ],
+            id,
+        })
+        .collect();
+    if entries.is_empty() {
+        return Vec::new();
+    }
+    let ids: Vec<String> = entries.iter().map(|e| e.id.clone()).collect();
+    match send_all(dead_letters, entries, RetryPolicy::default()).await {
+        Ok(()) => Vec::new(),
+        Err(err) => {
+            tracing::error!(error = %err, "could not set messages aside; SQS will redeliver them");
+            ids
+        }
+    }
+}
+
+/// SQS attribute values are limited; a reason is for humans, so its start is enough.
+fn truncate(reason: &str) -> String {
+    reason.chars().take(500).collect()
+}
+
+#[cfg(test)]
+mod tests;

@@ -1,0 +1,94 @@
+use std::sync::Arc;
+
+use aws_lambda_events::sqs::SqsMessage;
+use common::adapters::memory::{MemoryJobQueue, MemoryQueueBehaviour, MemoryTenantStore};
+use common::ports::FixedClock;
+use common::sync::config::DefaultConfigSource;
+use common::sync::fake_hubspot::FakeHubSpot;
+use common::sync::memory::{MemoryLedger, MemoryOutbox, MemoryRecords};
+
+use super::*;
+
+/// A worker that knows no portal: every well-formed message is for an unknown portal.
+fn worker() -> SyncWorker {
+    SyncWorker {
+        tenants: Arc::new(MemoryTenantStore::default()),
+        configs: Arc::new(DefaultConfigSource::default()),
+        records: Arc::new(MemoryRecords::default()),
+        ledger: Arc::new(MemoryLedger::default()),
+        outbound: Arc::new(MemoryOutbox::default()),
+        hubspot: Arc::new(FakeHubSpot::default()),
+        clock: Arc::new(FixedClock(1)),
+    }
+}
+
+fn event(bodies: &[(&str, &str)]) -> SqsEvent {
+    let records = bodies
+        .iter()
+        .map(|(id, body)| {
+            let mut message = SqsMessage::default();
+            message.message_id = Some((*id).to_owned());
+            message.body = Some((*body).to_owned());
+            message
+        })
+        .collect();
+    let mut event = SqsEvent::default();
+    event.records = records;
+    event
+}
+
+const UNKNOWN_PORTAL: &str = r#"{"type":"hubspot.webhook.v1","receivedAt":1,"event":{"eventId":1,
+    "subscriptionId":2,"portalId":999,"occurredAt":3,"subscriptionType":"contact.creation","objectId":4}}"#;
+
+#[tokio::test]
+async fn permanent_failures_go_to_the_dead_letter_queue_with_their_reason() {
+    let dlq = MemoryJobQueue::default();
+
+    let response = handle(
+        &worker(),
+        &dlq,
+        event(&[("a", "not json"), ("b", UNKNOWN_PORTAL)]),
+    )
+    .await;
+
+    assert!(
+        response.batch_item_failures.is_empty(),
+        "set aside, not retried"
+    );
+    let sent = dlq.sent();
+    assert_eq!(sent.len(), 2);
+    assert_eq!(sent[0].body, "not json", "the original body is kept");
+    let reason = |i: usize| {
+        sent[i]
+            .attributes
+            .iter()
+            .find(|(k, _)| k == "reason")
+            .map(|(_, v)| v.clone())
+    };
+    assert!(reason(0).is_some_and(|r| r.starts_with("malformed message")));
+    assert_eq!(reason(1).as_deref(), Some("unknown portal 999"));
+}
+
+#[tokio::test]
+async fn when_the_dead_letter_queue_is_down_sqs_keeps_the_messages() {
+    let dlq = MemoryJobQueue::with(MemoryQueueBehaviour::Unavailable);
+
+    let response = handle(&worker(), &dlq, event(&[("a", "not json")])).await;
+
+    let failed: Vec<&str> = response
+        .batch_item_failures
+        .iter()
+        .map(|f| f.item_identifier.as_str())
+        .collect();
+    assert_eq!(failed, ["a"]);
+}
+
+#[tokio::test]
+async fn an_empty_batch_is_a_clean_no_op() {
+    let dlq = MemoryJobQueue::default();
+
+    let response = handle(&worker(), &dlq, event(&[])).await;
+
+    assert!(response.batch_item_failures.is_empty());
+    assert!(dlq.sent().is_empty());
+}

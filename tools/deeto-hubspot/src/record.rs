@@ -1,0 +1,128 @@
+//! `deeto-hubspot record …`: Deeto's records of HubSpot objects. `assign` stands in for the
+//! Deeto platform's decision (e.g. "this contact is a reference") in local runs and support.
+
+use clap::{Subcommand, ValueEnum};
+use common::adapters::dynamodb::records::DynamoRecordStore;
+use common::adapters::dynamodb::tenants::DynamoTenantStore;
+use common::domain::ids::{ObjectId, PortalId};
+use common::ports::{Clock, SystemClock, TenantStore};
+use common::sync::{CrmObject, DeetoRecord, RecordKey, RecordStore, Role};
+use serde_json::json;
+
+#[derive(Debug, Subcommand)]
+pub enum RecordCommand {
+    /// Give a HubSpot object a role (and its Deeto id); creates Deeto's record if needed.
+    Assign {
+        #[arg(long)]
+        portal: u64,
+        #[arg(long, value_enum)]
+        object: ObjectArg,
+        #[arg(long)]
+        id: u64,
+        #[arg(long, value_enum)]
+        role: RoleArg,
+        #[arg(long)]
+        deeto_id: Option<String>,
+    },
+}
+
+#[derive(Debug, Clone, Copy, ValueEnum)]
+pub enum ObjectArg {
+    Contact,
+    Company,
+    Deal,
+}
+
+/// The roles the Deeto platform assigns; `prospect` is derived from deals, never assigned.
+#[derive(Debug, Clone, Copy, ValueEnum)]
+pub enum RoleArg {
+    Reference,
+    Lead,
+    Company,
+    Deal,
+}
+
+impl From<ObjectArg> for CrmObject {
+    fn from(arg: ObjectArg) -> Self {
+        match arg {
+            ObjectArg::Contact => CrmObject::Contact,
+            ObjectArg::Company => CrmObject::Company,
+            ObjectArg::Deal => CrmObject::Deal,
+        }
+    }
+}
+
+impl From<RoleArg> for Role {
+    fn from(arg: RoleArg) -> Self {
+        match arg {
+            RoleArg::Reference => Role::Reference,
+            RoleArg::Lead => Role::Lead,
+            RoleArg::Company => Role::Company,
+            RoleArg::Deal => Role::Deal,
+        }
+    }
+}
+
+pub async fn run(command: RecordCommand, json: bool) -> Result<(), String> {
+    let (client, table) = crate::dynamo().await?;
+    match command {
+        RecordCommand::Assign {
+            portal,
+            object,
+            id,
+            role,
+            deeto_id,
+        } => {
+            let portal = PortalId(portal);
+            // A mistyped portal would create records no worker ever reads.
+            let tenants = DynamoTenantStore::new(client.clone(), &table);
+            if tenants
+                .portal(portal)
+                .await
+                .map_err(|e| e.to_string())?
+                .is_none()
+            {
+                return Err(format!("portal {portal} is not installed for any tenant"));
+            }
+            let store = DynamoRecordStore::new(client, table);
+            let key = RecordKey::new(portal, object.into(), ObjectId(id));
+            store
+                .assign_role(key, role.into(), deeto_id.as_deref(), SystemClock.now_ms())
+                .await
+                .map_err(|e| e.to_string())?;
+            let stored = store
+                .get_many(portal, key.object, &[key.object_id])
+                .await
+                .map_err(|e| e.to_string())?;
+            let record = stored
+                .first()
+                .ok_or("the record vanished after the assignment")?;
+            print_record(record, json);
+            Ok(())
+        }
+    }
+}
+
+fn print_record(record: &DeetoRecord, json: bool) {
+    let roles: Vec<String> = (record.roles.iter())
+        .map(|r| serde_json::to_value(r).map(|v| v.as_str().unwrap_or_default().to_owned()))
+        .filter_map(Result::ok)
+        .collect();
+    let key = record.key;
+    if json {
+        println!(
+            "{}",
+            json!({ "portalId": key.portal.0, "object": key.object.to_string(), "objectId": key.object_id.0,
+                    "roles": roles, "deetoId": record.deeto_id })
+        );
+    } else {
+        println!(
+            "{} {} of portal {}: roles {}, Deeto id {}",
+            key.object,
+            key.object_id,
+            key.portal,
+            roles.join(", "),
+            record.deeto_id.as_deref().unwrap_or("-")
+        );
+    }
+}
