@@ -18,7 +18,16 @@ impl LambdaWatch {
     /// Starts the emulator and waits until it accepts requests. `env` gets the chosen port,
     /// so a function can be told its own public URL.
     pub async fn start(env: impl FnOnce(u16) -> Vec<(String, String)>) -> Self {
-        let port = free_port();
+        Self::start_on(free_port(), env).await
+    }
+
+    /// A free port to pass to [`LambdaWatch::start_on`], when something must know the
+    /// functions' URLs before they start (e.g. the simulator's webhook target).
+    pub fn free_port() -> u16 {
+        free_port()
+    }
+
+    pub async fn start_on(port: u16, env: impl FnOnce(u16) -> Vec<(String, String)>) -> Self {
         let vars: Vec<String> = env(port).iter().map(|(k, v)| format!("{k}={v}")).collect();
         let mut command = Command::new("cargo");
         command

@@ -5,6 +5,7 @@ mod hubspot_client;
 mod install;
 mod lambda_runtime;
 mod local_stack;
+mod sync_runtime;
 mod sync_store;
 mod sync_worker;
 mod webhook_receiver;

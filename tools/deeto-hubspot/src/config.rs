@@ -23,6 +23,7 @@ pub enum ConfigCommand {
     Set {
         #[arg(long)]
         tenant: String,
+        /// The override document (JSON); replaces the stored one as a whole.
         #[arg(long)]
         file: PathBuf,
     },

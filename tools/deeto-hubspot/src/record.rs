@@ -13,14 +13,17 @@ use serde_json::json;
 pub enum RecordCommand {
     /// Give a HubSpot object a role (and its Deeto id); creates Deeto's record if needed.
     Assign {
+        /// The HubSpot portal (hub id); it must be installed.
         #[arg(long)]
         portal: u64,
         #[arg(long, value_enum)]
         object: ObjectArg,
+        /// The HubSpot object id.
         #[arg(long)]
         id: u64,
         #[arg(long, value_enum)]
         role: RoleArg,
+        /// The object's id on the Deeto platform (replaces a stored one).
         #[arg(long)]
         deeto_id: Option<String>,
     },

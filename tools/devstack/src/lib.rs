@@ -3,6 +3,7 @@
 //! HubSpot-signed webhook requests and API Gateway events.
 
 pub mod provision;
+pub mod pump;
 pub mod signing;
 pub mod template;
 

@@ -68,6 +68,19 @@ enum Command {
         #[arg(long, default_value_t = 20)]
         timeout_secs: u64,
     },
+    /// Act as the SQS event source mapping: feed QUEUE_URL to the function at INVOKE_URL
+    /// (e.g. http://127.0.0.1:PORT/2015-03-31/functions/sync-worker/invocations) in batches,
+    /// deleting what it processed, until the queue is empty.
+    Pump {
+        #[arg(long)]
+        queue_url: String,
+        #[arg(long, default_value = "arn:aws:sqs:us-east-1:123456789012:local")]
+        queue_arn: String,
+        #[arg(long)]
+        invoke_url: String,
+        #[arg(long, default_value_t = 100)]
+        batch_size: usize,
+    },
 }
 
 fn parse_pair(raw: &str) -> Result<(String, String), String> {
@@ -141,6 +154,20 @@ async fn run(command: Command) -> Result<(), String> {
             expect,
             timeout_secs,
         } => drain(&queue_url, expect, Duration::from_secs(timeout_secs)).await,
+        Command::Pump {
+            queue_url,
+            queue_arn,
+            invoke_url,
+            batch_size,
+        } => {
+            let totals =
+                devstack::pump::pump(&queue_url, &queue_arn, &invoke_url, batch_size).await?;
+            println!(
+                "{} message(s) in {} invocation(s), {} left for redelivery",
+                totals.messages, totals.invocations, totals.failed
+            );
+            Ok(())
+        }
     }
 }
 

@@ -94,7 +94,8 @@ impl DynamoRecordStore {
     }
 }
 
-/// One change per property, the newest: an older one in the same list would lose anyway.
+/// One change per property, the newest: an older one in the same list would be overwritten at
+/// once, so only the step from the stored value to the newest is written and reported.
 fn newest_per_property(changes: &[FieldChange]) -> Vec<&FieldChange> {
     let mut newest: Vec<&FieldChange> = Vec::with_capacity(changes.len());
     for change in changes {
@@ -212,5 +213,35 @@ impl RecordStore for DynamoRecordStore {
         // Each side has its own condition: a retry after a half-done write completes it.
         let (a_changed, b_changed) = futures::try_join!(side(a, b), side(b, a))?;
         Ok(a_changed || b_changed)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn change(property: &str, at: i64) -> FieldChange {
+        FieldChange {
+            property: property.into(),
+            value: Some(at.to_string()),
+            changed_at_ms: at,
+        }
+    }
+
+    #[test]
+    fn only_the_newest_change_of_each_property_is_written_in_first_seen_order() {
+        let changes = [
+            change("a", 2),
+            change("b", 1),
+            change("a", 5),
+            change("a", 3),
+        ];
+
+        let kept: Vec<(&str, i64)> = newest_per_property(&changes)
+            .into_iter()
+            .map(|c| (c.property.as_str(), c.changed_at_ms))
+            .collect();
+
+        assert_eq!(kept, [("a", 5), ("b", 1)]);
     }
 }
