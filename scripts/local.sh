@@ -3,7 +3,9 @@
 #   1. installs the pinned tools and builds the workspace;
 #   2. starts moto (local AWS) and creates what template.yaml declares;
 #   3. runs the functions in cargo-lambda's Lambda runtime emulator;
-#   4. posts a HubSpot-signed webhook batch and shows every event arriving on the sync queue.
+#   4. posts a HubSpot-signed webhook batch and shows every event arriving on the sync queue;
+#   5. makes changes in the HubSpot simulator and shows the sync worker turning them into
+#      Deeto's records (DynamoDB) and messages on the outbound queue (the Deeto platform's inbox).
 # KEEP_RUNNING=1 leaves moto and the functions up afterwards (stop with `make clean-local`).
 set -euo pipefail
 source "$(dirname "$0")/env.sh"
@@ -27,7 +29,7 @@ step "local AWS: moto, with the resources template.yaml declares"
 set -a; source "$LOCAL_DIR/moto.env"; set +a
 "$DEVSTACK" provision --prefix local- --env-dir "$LOCAL_DIR" \
   --secret-value "{\"client_id\":\"local-client\",\"client_secret\":\"$LOCAL_CLIENT_SECRET\"}" \
-  --function WebhookReceiverFunction --function OAuthCallbackFunction | tee "$LOCAL_DIR/resources.env"
+  --function WebhookReceiverFunction --function OAuthCallbackFunction --function SyncWorkerFunction | tee "$LOCAL_DIR/resources.env"
 set -a; source "$LOCAL_DIR/resources.env"; set +a
 
 step "the HubSpot simulator (stands in for api.hubapi.com and app.hubspot.com)"
@@ -45,7 +47,7 @@ echo "HubSpot simulator: $SIM (log: .local/hubspot-sim.log)"
 step "functions in the Lambda runtime emulator (cargo lambda watch)"
 {
   # cargo-lambda gives every function one environment: the union of what the template declares.
-  cat "$LOCAL_DIR/WebhookReceiverFunction.env" "$LOCAL_DIR/OAuthCallbackFunction.env" | grep -v -e '^PUBLIC_BASE_URL=' -e '^OAUTH_REDIRECT_URI=' | sort -u
+  cat "$LOCAL_DIR/WebhookReceiverFunction.env" "$LOCAL_DIR/OAuthCallbackFunction.env" "$LOCAL_DIR/SyncWorkerFunction.env" | grep -v -e '^PUBLIC_BASE_URL=' -e '^OAUTH_REDIRECT_URI=' | sort -u
   echo "PUBLIC_BASE_URL=$RECEIVER_URL"
   echo "OAUTH_REDIRECT_URI=$OAUTH_URL/oauth/callback"
   echo "HUBSPOT_API_BASE=$SIM"
@@ -97,12 +99,62 @@ cargo lambda invoke webhook-receiver --invoke-address 127.0.0.1 --invoke-port "$
 echo
 "$DEVSTACK" drain --queue-url "$SyncQueue" --expect "$EVENTS" > /dev/null && echo "$EVENTS more events queued"
 
-step "a sales rep creates a contact in HubSpot; HubSpot sends signed webhooks"
-curl -sS -X POST "$SIM/_sim/portals/62515/objects/contacts" -H 'content-type: application/json' \
-  -d '{"properties":{"email":"ada@acme.test","firstname":"Ada","lifecyclestage":"customer"}}'
-echo
-# creation + one propertyChange per property set
-"$DEVSTACK" drain --queue-url "$SyncQueue" --expect 4
+# Waits until the simulator has delivered every webhook it produced.
+webhooks_idle() {
+  for _ in $(seq 1 100); do
+    curl -s "$SIM/_sim/webhooks/deliveries" | python3 -c 'import json,sys; sys.exit(0 if json.load(sys.stdin)["idle"] else 1)' && return 0
+    sleep 0.2
+  done
+  echo "the simulator's webhooks did not finish" >&2; return 1
+}
+# What the SQS event source mapping does in AWS: feed the sync queue to the sync-worker Lambda.
+sync_worker() {
+  "$DEVSTACK" pump --queue-url "$SyncQueue" \
+    --invoke-url "http://127.0.0.1:$PORT/2015-03-31/functions/sync-worker/invocations"
+}
+sim_json() { curl -sS -X "$1" "$SIM$2" -H 'content-type: application/json' -d "$3"; }
+
+step "a sales rep creates a contact who is a customer; HubSpot sends signed webhooks"
+ADA="$(sim_json POST /_sim/portals/62515/objects/contacts \
+  '{"properties":{"email":"ada@acme.test","firstname":"Ada","lifecyclestage":"customer"}}' |
+  python3 -c 'import json,sys; print(json.load(sys.stdin)["id"])')"
+echo "contact $ADA created"
+webhooks_idle
+
+step "the sync worker takes the queue (devstack pump plays SQS's event source mapping)"
+sync_worker
+echo "Ada is unknown to Deeto, but becoming a customer fires the campaign rule"
+echo "'contact-became-customer' (config/campaign-rules.json): the outbound queue receives"
+"$DEVSTACK" drain --queue-url "$OutboundQueue" --expect 1
+
+step "Deeto makes Ada a reference (deeto-hubspot record assign); a rep changes her job title"
+"$OPERATOR" record assign --portal 62515 --object contact --id "$ADA" --role reference --deeto-id ref-ada
+sim_json PATCH "/_sim/portals/62515/objects/contacts/$ADA" '{"properties":{"jobtitle":"CTO","phone":"+1 555 0100"}}' > /dev/null
+webhooks_idle
+sync_worker
+echo "the worker read Ada's mapped fields once (one batch read; phone is not mapped) and published:"
+"$DEVSTACK" drain --queue-url "$OutboundQueue" --expect 1
+echo "Deeto's record of Ada (deeto-hubspot record show):"
+"$OPERATOR" record show --portal 62515 --object contact --id "$ADA"
+echo "HubSpot calls the worker made, and proof it wrote nothing to the CRM:"
+curl -s "$SIM/_sim/journal?pathContains=batch/read" | python3 -c 'import json,sys; [print("  ", e["method"], e["path"], e["status"]) for e in json.load(sys.stdin)["results"]]'
+curl -s "$SIM/_sim/journal?writesOnly=true&pathPrefix=/crm/objects" | python3 -c 'import json,sys; print("   CRM object writes:", len(json.load(sys.stdin)["results"]))'
+
+step "the rep changes the title again, twice; the older change arrives last"
+curl -s "$SIM/_sim/webhooks" | python3 -c 'import json,sys; s=json.load(sys.stdin); s["outOfOrder"]=True; print(json.dumps(s))' |
+  curl -sS -X PUT "$SIM/_sim/webhooks" -H 'content-type: application/json' -d @- > /dev/null
+sim_json PATCH "/_sim/portals/62515/objects/contacts/$ADA" '{"properties":{"jobtitle":"Chief Scientist"}}' > /dev/null
+sleep 0.05
+sim_json PATCH "/_sim/portals/62515/objects/contacts/$ADA" '{"properties":{"jobtitle":"CEO"}}' > /dev/null
+webhooks_idle
+sync_worker
+"$OPERATOR" record show --portal 62515 --object contact --id "$ADA" | grep jobtitle
+
+step "Ada is deleted in HubSpot: Deeto's record is marked, nothing is deleted on Deeto's side"
+curl -sS -X DELETE "$SIM/_sim/portals/62515/objects/contacts/$ADA" -o /dev/null
+webhooks_idle
+sync_worker
+"$DEVSTACK" drain --queue-url "$OutboundQueue" --expect 2 | python3 -c 'import json,sys; [print("  ", json.loads(l)["type"], json.loads(l).get("changes", {}).get("jobtitle", "")) for l in sys.stdin]'
 
 step "done"
 if [[ "${KEEP_RUNNING:-0}" == 1 ]]; then

@@ -27,6 +27,16 @@ pub enum RecordCommand {
         #[arg(long)]
         deeto_id: Option<String>,
     },
+    /// Show Deeto's record of a HubSpot object: roles, Deeto id, the mapped values with when
+    /// HubSpot changed each, links, deletion or merge, and the last sync.
+    Show {
+        #[arg(long)]
+        portal: u64,
+        #[arg(long, value_enum)]
+        object: ObjectArg,
+        #[arg(long)]
+        id: u64,
+    },
 }
 
 #[derive(Debug, Clone, Copy, ValueEnum)]
@@ -103,21 +113,89 @@ pub async fn run(command: RecordCommand, json: bool) -> Result<(), String> {
             print_record(record, json);
             Ok(())
         }
+        RecordCommand::Show { portal, object, id } => {
+            let store = DynamoRecordStore::new(client, table);
+            let found = store
+                .get_many(PortalId(portal), object.into(), &[ObjectId(id)])
+                .await
+                .map_err(|e| e.to_string())?;
+            let record = found
+                .first()
+                .ok_or_else(|| format!("Deeto has no record of that object in portal {portal}"))?;
+            print_details(record, json);
+            Ok(())
+        }
     }
 }
 
-fn print_record(record: &DeetoRecord, json: bool) {
-    let roles: Vec<String> = (record.roles.iter())
+/// The values and links, one per line (text) or as one JSON object (json).
+fn print_details(record: &DeetoRecord, json: bool) {
+    let fields: serde_json::Map<String, serde_json::Value> = (record.fields.iter())
+        .map(|(name, f)| {
+            (
+                name.clone(),
+                json!({"value": f.value, "changedAt": f.changed_at_ms}),
+            )
+        })
+        .collect();
+    let links: Vec<serde_json::Value> = (record.links.iter())
+        .map(|((object, id), l)| json!({"object": object.to_string(), "id": id.0, "present": l.present, "changedAt": l.changed_at_ms}))
+        .collect();
+    if json {
+        let mut state = record_json(record);
+        state["fields"] = fields.into();
+        state["links"] = links.into();
+        state["deletedAt"] = record.deleted_at_ms.into();
+        state["mergedInto"] = record.merged_into.map(|id| id.0).into();
+        state["lastSync"] = record.last_sync_ms.into();
+        println!("{state}");
+        return;
+    }
+    print_record(record, false);
+    for (name, field) in &record.fields {
+        let value = field.value.as_deref().unwrap_or("(empty)");
+        println!("  {name} = {value}  (changed at {})", field.changed_at_ms);
+    }
+    for ((object, id), link) in &record.links {
+        let present = if link.present {
+            "linked to"
+        } else {
+            "unlinked from"
+        };
+        println!("  {present} {object} {id}  (at {})", link.changed_at_ms);
+    }
+    if let Some(at) = record.deleted_at_ms {
+        println!("  deleted in HubSpot at {at}");
+    }
+    if let Some(survivor) = record.merged_into {
+        println!("  merged into {survivor}");
+    }
+    println!(
+        "  last sync: {}",
+        record
+            .last_sync_ms
+            .map_or("never".to_owned(), |ms| ms.to_string())
+    );
+}
+
+fn role_names(record: &DeetoRecord) -> Vec<String> {
+    (record.roles.iter())
         .map(|r| serde_json::to_value(r).map(|v| v.as_str().unwrap_or_default().to_owned()))
         .filter_map(Result::ok)
-        .collect();
+        .collect()
+}
+
+fn record_json(record: &DeetoRecord) -> serde_json::Value {
+    let key = record.key;
+    json!({ "portalId": key.portal.0, "object": key.object.to_string(), "objectId": key.object_id.0,
+            "roles": role_names(record), "deetoId": record.deeto_id })
+}
+
+fn print_record(record: &DeetoRecord, json: bool) {
+    let roles = role_names(record);
     let key = record.key;
     if json {
-        println!(
-            "{}",
-            json!({ "portalId": key.portal.0, "object": key.object.to_string(), "objectId": key.object_id.0,
-                    "roles": roles, "deetoId": record.deeto_id })
-        );
+        println!("{}", record_json(record));
     } else {
         println!(
             "{} {} of portal {}: roles {}, Deeto id {}",

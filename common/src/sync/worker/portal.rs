@@ -135,8 +135,8 @@ impl<'a> Run<'a> {
                 continue;
             }
             let watched = record_work.is_some_and(|w| {
-                let mut watched = self.config.rules.watched(slot.0);
-                w.changes.keys().any(|p| watched.any(|name| name == p))
+                let watched: BTreeSet<&str> = self.config.rules.watched(slot.0).collect();
+                w.changes.keys().any(|p| watched.contains(p.as_str()))
             });
             match Relevance::decide(roles_of(slot).clone(), watched) {
                 Relevance::Irrelevant => {
@@ -276,7 +276,9 @@ impl<'a> Run<'a> {
     }
 
     /// Reads the tracked values of relevant records that were created, survived a merge, or
-    /// have no stored mapped value yet: one batch read per object type.
+    /// lack a mapped property (new to Deeto, or a property the tenant just mapped): one batch
+    /// read per object type. A read stores every tracked property, empty ones as `None`, so a
+    /// record is read in full once and then kept current by the events alone.
     async fn read_missing(
         &mut self,
         work: &PortalWork,
@@ -289,14 +291,14 @@ impl<'a> Run<'a> {
                 .records
                 .get(slot)
                 .is_some_and(|w| w.created_at_ms.is_some());
-            let no_values = self.cache.live(*slot).is_none_or(|r| {
+            let incomplete = self.cache.live(*slot).is_none_or(|r| {
                 !self
                     .config
                     .mapping
                     .properties(slot.0)
-                    .any(|p| r.fields.contains_key(p))
+                    .all(|p| r.fields.contains_key(p))
             });
-            if relevance.is_relevant() && (created || no_values || survivors.contains(slot)) {
+            if relevance.is_relevant() && (created || incomplete || survivors.contains(slot)) {
                 wanted.entry(slot.0).or_default().push(slot.1);
             }
         }

@@ -74,17 +74,21 @@ impl Harness {
             .expect("assign");
     }
 
-    /// A reference contact with values already stored, so changes need no read.
+    /// A reference contact with every mapped value already stored, so changes need no read.
     async fn reference(&self, id: u64) {
         self.assign(CrmObject::Contact, id, Role::Reference).await;
         let key = RecordKey::new(PORTAL, CrmObject::Contact, ObjectId(id));
-        let change = FieldChange {
-            property: "email".into(),
-            value: Some(format!("c{id}@acme.test")),
-            changed_at_ms: 1,
-        };
+        let mapping = crate::sync::FieldMapping::repo_default();
+        let changes: Vec<FieldChange> = mapping
+            .properties(CrmObject::Contact)
+            .map(|property| FieldChange {
+                property: property.to_owned(),
+                value: (property == "email").then(|| format!("c{id}@acme.test")),
+                changed_at_ms: 1,
+            })
+            .collect();
         self.records
-            .apply_changes(key, &[change], 1)
+            .apply_changes(key, &changes, 1)
             .await
             .expect("seed");
     }
@@ -140,19 +144,23 @@ impl Harness {
             .collect()
     }
 
-    /// A tracked, open deal (stage and pipeline stored).
+    /// A tracked, open deal with every mapped value stored.
     async fn open_deal(&self, id: u64) {
         self.assign(CrmObject::Deal, id, Role::Deal).await;
         let key = RecordKey::new(PORTAL, CrmObject::Deal, ObjectId(id));
-        let changes = [
-            ("dealstage", "appointmentscheduled"),
-            ("pipeline", "default"),
-        ]
-        .map(|(p, v)| FieldChange {
-            property: p.into(),
-            value: Some(v.into()),
-            changed_at_ms: 1,
-        });
+        let value = |property: &str| match property {
+            "dealstage" => Some("appointmentscheduled".to_owned()),
+            "pipeline" => Some("default".to_owned()),
+            _ => None,
+        };
+        let changes: Vec<FieldChange> = crate::sync::FieldMapping::repo_default()
+            .properties(CrmObject::Deal)
+            .map(|property| FieldChange {
+                property: property.to_owned(),
+                value: value(property),
+                changed_at_ms: 1,
+            })
+            .collect();
         self.records
             .apply_changes(key, &changes, 1)
             .await
@@ -535,4 +543,60 @@ async fn links_written_earlier_in_a_batch_count_for_later_ones() {
         Some("Prospect Inc")
     );
     assert_eq!(h.hubspot.calls().len(), 2, "one batch read per object type");
+}
+
+#[tokio::test]
+async fn a_contact_known_only_for_campaigns_is_read_in_full_once_it_becomes_a_reference() {
+    let h = Harness::new().await;
+    h.run(vec![h.change(
+        "contact",
+        11,
+        "lifecyclestage",
+        "customer",
+        100,
+    )])
+    .await;
+    h.assign(CrmObject::Contact, 11, Role::Reference).await;
+    h.hubspot.put(
+        "contacts",
+        11,
+        &[("email", "ada@acme.test"), ("jobtitle", "CTO")],
+        300,
+    );
+
+    h.run(vec![h.change("contact", 11, "jobtitle", "CTO", 300)])
+        .await;
+
+    assert_eq!(h.hubspot.calls().len(), 1);
+    assert_eq!(
+        h.field(CrmObject::Contact, 11, "email").as_deref(),
+        Some("ada@acme.test")
+    );
+    h.run(vec![h.change("contact", 11, "firstname", "Ada", 400)])
+        .await;
+    assert_eq!(h.hubspot.calls().len(), 1, "complete now: events suffice");
+}
+
+#[tokio::test]
+async fn a_new_customer_is_enrolled_whatever_else_its_creation_set() {
+    let h = Harness::new().await;
+
+    h.run(vec![
+        h.message(json!({"subscriptionType": "contact.creation", "objectId": 11})),
+        h.change("contact", 11, "email", "ada@acme.test", 100),
+        h.change("contact", 11, "firstname", "Ada", 100),
+        h.change("contact", 11, "lifecyclestage", "customer", 100),
+    ])
+    .await;
+
+    assert_eq!(h.kinds(), ["campaign.enrolled.v1"]);
+    assert!(
+        h.hubspot.calls().is_empty(),
+        "campaign-only: nothing to read"
+    );
+    assert_eq!(
+        h.field(CrmObject::Contact, 11, "email"),
+        None,
+        "only watched values kept"
+    );
 }
