@@ -27,10 +27,10 @@ impl WebhookSink {
             while let Ok((mut socket, _)) = listener.accept().await {
                 let kept = kept.clone();
                 tokio::spawn(async move {
-                    if let Some(body) = read_body(&mut socket).await {
-                        if let Ok(batch) = serde_json::from_slice::<Vec<WebhookEvent>>(&body) {
-                            kept.lock().unwrap_or_else(|e| e.into_inner()).extend(batch);
-                        }
+                    if let Some(body) = read_body(&mut socket).await
+                        && let Ok(batch) = serde_json::from_slice::<Vec<WebhookEvent>>(&body)
+                    {
+                        kept.lock().unwrap_or_else(|e| e.into_inner()).extend(batch);
                     }
                     let answer =
                         b"HTTP/1.1 200 OK\r\ncontent-length: 0\r\nconnection: close\r\n\r\n";

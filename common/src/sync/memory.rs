@@ -111,6 +111,12 @@ impl RecordStore for MemoryRecords {
         if moved.is_empty() && !records.contains_key(&survivor_key) {
             return Ok(None);
         }
+        // The other side of each link now points at the survivor too, as in DynamoDB.
+        for ((linked, id), link) in &target.links {
+            let other = RecordKey::new(portal, *linked, *id);
+            let record = records.entry(other).or_insert_with(|| DeetoRecord::new(other));
+            record.links.entry((object, survivor)).or_insert(*link);
+        }
         records.insert(survivor_key, target.clone());
         Ok(Some(MergeResult {
             moved,
@@ -157,7 +163,10 @@ impl RecordStore for MemoryRecords {
     ) -> Result<(), StoreError> {
         let mut records = self.lock();
         let record = records.entry(key).or_insert_with(|| DeetoRecord::new(key));
-        record.roles.insert(role);
+        // Prospect is derived from deals, never stored.
+        if role != Role::Prospect {
+            record.roles.insert(role);
+        }
         if let Some(id) = deeto_id {
             record.deeto_id = Some(id.to_owned());
         }

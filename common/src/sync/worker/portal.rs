@@ -182,10 +182,10 @@ impl<'a> Run<'a> {
 
         // Step 3: publish; step 4: write.
         let messages: Vec<OutboundMessage> = plan.messages.iter().map(|(_, m)| m.clone()).collect();
-        if !messages.is_empty() {
-            if let Err(err) = self.worker.outbound.publish(&messages).await {
-                return self.fail(plan.slots(), err);
-            }
+        if !messages.is_empty()
+            && let Err(err) = self.worker.outbound.publish(&messages).await
+        {
+            return self.fail(plan.slots(), err);
         }
         self.write_plan(plan).await;
     }

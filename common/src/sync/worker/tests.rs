@@ -471,7 +471,7 @@ async fn a_failed_publish_writes_nothing_and_the_retry_publishes() {
 
     h.outbox.set_failing(true);
     let outcome = h.run(vec![message.clone()]).await;
-    assert_eq!(outcome.failed_ids, [message.0.clone()]);
+    assert_eq!(outcome.failed_ids, std::slice::from_ref(&message.0));
     assert_eq!(h.field(CrmObject::Contact, 11, "jobtitle"), None);
 
     h.outbox.set_failing(false);
