@@ -34,8 +34,12 @@ struct Portal {
 fn portal() -> Portal {
     Portal {
         references: (1..=2_000_u64).filter(|i| i.is_multiple_of(20)).collect(),
-        tracked_deals: (20_001..=20_300_u64).filter(|i| i.is_multiple_of(5)).collect(),
-        linked_companies: (10_001..=10_200_u64).filter(|i| i.is_multiple_of(10)).collect(),
+        tracked_deals: (20_001..=20_300_u64)
+            .filter(|i| i.is_multiple_of(5))
+            .collect(),
+        linked_companies: (10_001..=10_200_u64)
+            .filter(|i| i.is_multiple_of(10))
+            .collect(),
     }
 }
 

@@ -85,6 +85,10 @@ pub enum StoreError {
     Unavailable(String),
     #[error("stored record is unreadable: {0}")]
     Corrupt(String),
+    /// The store refused the request itself (e.g. an item over DynamoDB's 400 KB): retrying
+    /// the same request cannot succeed.
+    #[error("store refused the request: {0}")]
+    Rejected(String),
 }
 
 #[async_trait]

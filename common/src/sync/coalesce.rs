@@ -18,6 +18,8 @@ pub struct RecordWork {
     /// The record was created: its other tracked values must be read.
     pub created_at_ms: Option<i64>,
     pub deleted_at_ms: Option<i64>,
+    /// A privacy (GDPR) deletion: every stored value is erased, not just marked deleted.
+    pub erase: bool,
 }
 
 /// HubSpot merged `merged` into `survivor`.
@@ -113,10 +115,11 @@ fn add_event(
             record.created_at_ms = record.created_at_ms.max(Some(at));
             vec![(object, id)]
         }),
-        EventAction::Deletion | EventAction::PrivacyDeletion => {
+        action @ (EventAction::Deletion | EventAction::PrivacyDeletion) => {
             event.object_id.map_or_else(Vec::new, |id| {
                 let record = work.records.entry((object, id)).or_default();
                 record.deleted_at_ms = record.deleted_at_ms.max(Some(at));
+                record.erase |= action == EventAction::PrivacyDeletion;
                 vec![(object, id)]
             })
         }

@@ -24,6 +24,8 @@ struct State {
     deal_contacts: BTreeMap<u64, Vec<u64>>,
     calls: Vec<String>,
     failure: Option<HubSpotErrorKind>,
+    /// How long each answer takes (a slow or throttled portal).
+    delay: Option<std::time::Duration>,
 }
 
 impl FakeHubSpot {
@@ -50,6 +52,10 @@ impl FakeHubSpot {
         self.lock().failure = kind;
     }
 
+    pub fn set_delay(&self, delay: Option<std::time::Duration>) {
+        self.lock().delay = delay;
+    }
+
     /// `METHOD path` of every call so far.
     pub fn calls(&self) -> Vec<String> {
         self.lock().calls.clone()
@@ -72,6 +78,10 @@ impl HubSpotApi for FakeHubSpot {
         _portal: PortalId,
         request: ApiRequest,
     ) -> Result<ApiResponse, HubSpotError> {
+        let delay = self.lock().delay;
+        if let Some(delay) = delay {
+            tokio::time::sleep(delay).await;
+        }
         let mut state = self.lock();
         state
             .calls

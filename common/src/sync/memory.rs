@@ -114,8 +114,16 @@ impl RecordStore for MemoryRecords {
         // The other side of each link now points at the survivor too, as in DynamoDB.
         for ((linked, id), link) in &target.links {
             let other = RecordKey::new(portal, *linked, *id);
-            let record = records.entry(other).or_insert_with(|| DeetoRecord::new(other));
-            record.links.entry((object, survivor)).or_insert(*link);
+            let record = records
+                .entry(other)
+                .or_insert_with(|| DeetoRecord::new(other));
+            let newer = record
+                .links
+                .get(&(object, survivor))
+                .is_none_or(|l| link.changed_at_ms > l.changed_at_ms);
+            if newer {
+                record.links.insert((object, survivor), *link);
+            }
         }
         records.insert(survivor_key, target.clone());
         Ok(Some(MergeResult {
@@ -203,9 +211,15 @@ fn absorb(survivor: &mut DeetoRecord, gone: &DeetoRecord) {
 #[derive(Debug, Default)]
 pub struct MemoryLedger {
     enrolled: Mutex<BTreeSet<(PortalId, String, ObjectId)>>,
+    failing_writes: AtomicBool,
 }
 
 impl MemoryLedger {
+    /// Recording fails (reads still work), like a throttled table.
+    pub fn set_failing_writes(&self, failing: bool) {
+        self.failing_writes.store(failing, Ordering::Relaxed);
+    }
+
     pub fn enrolled(&self) -> Vec<(PortalId, String, ObjectId)> {
         let set = self.enrolled.lock().unwrap_or_else(|e| e.into_inner());
         set.iter().cloned().collect()
@@ -220,6 +234,9 @@ impl CampaignLedger for MemoryLedger {
         campaign: &str,
         contact: ObjectId,
     ) -> Result<bool, StoreError> {
+        if self.failing_writes.load(Ordering::Relaxed) {
+            return Err(StoreError::Unavailable("ledger throttled".into()));
+        }
         let mut set = self.enrolled.lock().unwrap_or_else(|e| e.into_inner());
         Ok(set.insert((portal, campaign.to_owned(), contact)))
     }
@@ -240,6 +257,8 @@ impl CampaignLedger for MemoryLedger {
 pub struct MemoryOutbox {
     messages: Mutex<Vec<OutboundMessage>>,
     failing: AtomicBool,
+    /// Publishes containing a message about this object fail (a message the queue refuses).
+    refused: Mutex<Option<ObjectId>>,
 }
 
 impl MemoryOutbox {
@@ -253,6 +272,10 @@ impl MemoryOutbox {
     pub fn set_failing(&self, failing: bool) {
         self.failing.store(failing, Ordering::Relaxed);
     }
+
+    pub fn refuse_messages_about(&self, object: Option<ObjectId>) {
+        *self.refused.lock().unwrap_or_else(|e| e.into_inner()) = object;
+    }
 }
 
 #[async_trait]
@@ -261,8 +284,24 @@ impl OutboundPublisher for MemoryOutbox {
         if self.failing.load(Ordering::Relaxed) {
             return Err(StoreError::Unavailable("outbox switched off".into()));
         }
+        let refused = *self.refused.lock().unwrap_or_else(|e| e.into_inner());
+        if let Some(object) = refused
+            && messages.iter().any(|m| about(m) == Some(object))
+        {
+            return Err(StoreError::Unavailable("message refused".into()));
+        }
         let mut kept = self.messages.lock().unwrap_or_else(|e| e.into_inner());
         kept.extend_from_slice(messages);
         Ok(())
+    }
+}
+
+/// The object a message is about (records) or for (enrollments).
+fn about(message: &OutboundMessage) -> Option<ObjectId> {
+    match message {
+        OutboundMessage::RecordUpdatedV1(m) => Some(m.object_id),
+        OutboundMessage::RecordDeletedV1(m) => Some(m.object_id),
+        OutboundMessage::RecordMergedV1(m) => Some(m.survivor_id),
+        OutboundMessage::CampaignEnrolledV1(m) => Some(m.contact_id),
     }
 }

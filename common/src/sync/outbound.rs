@@ -4,6 +4,7 @@
 use std::collections::BTreeMap;
 
 use serde::{Deserialize, Serialize};
+use sha2::{Digest, Sha256};
 
 use super::record::{CrmObject, Role};
 use crate::domain::ids::{ObjectId, PortalId};
@@ -108,10 +109,16 @@ impl OutboundMessage {
         let kind = self.type_name();
         match self {
             Self::RecordUpdatedV1(m) => {
-                let names: Vec<&str> = m.changes.keys().map(String::as_str).collect();
-                let fields = names.join(",");
-                let key = (m.portal_id, m.object_type, m.object_id, m.occurred_at);
-                format!("{kind}:{}:{}:{}:{}:{fields}", key.0, key.1, key.2, key.3)
+                // The changes themselves, hashed: two workers racing on one record may send
+                // different values for the same fields and time, and neither may be dropped.
+                let mut digest = Sha256::new();
+                for (name, change) in &m.changes {
+                    let value = change.value.as_deref().unwrap_or("\u{0}null");
+                    digest.update(format!("{name}\u{0}{value}\u{0}{}\u{1}", change.changed_at));
+                }
+                let changes = hex::encode(&digest.finalize()[..12]);
+                let key = (m.portal_id, m.object_type, m.object_id);
+                format!("{kind}:{}:{}:{}:{changes}", key.0, key.1, key.2)
             }
             Self::RecordDeletedV1(m) => {
                 format!("{kind}:{}:{}:{}", m.portal_id, m.object_type, m.object_id)
@@ -216,5 +223,22 @@ mod tests {
         assert_eq!(key("a", 1), key("a", 1));
         assert_ne!(key("a", 1), key("b", 1));
         assert_ne!(key("a", 1), key("a", 2));
+    }
+
+    #[test]
+    fn updates_with_different_values_never_share_a_dedupe_key() {
+        let mut other = updated();
+        if let OutboundMessage::RecordUpdatedV1(m) = &mut other {
+            m.changes.insert(
+                "jobtitle".into(),
+                ChangedField {
+                    value: Some("CEO".into()),
+                    changed_at: 1_700,
+                },
+            );
+        }
+
+        assert_eq!(updated().dedupe_key(), updated().dedupe_key());
+        assert_ne!(updated().dedupe_key(), other.dedupe_key());
     }
 }

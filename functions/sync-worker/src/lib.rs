@@ -8,13 +8,20 @@ use aws_lambda_events::sqs::{SqsBatchResponse, SqsEvent};
 use common::ports::{JobQueue, QueueEntry};
 use common::queue::{RetryPolicy, send_all};
 use common::sync::worker::{BatchOutcome, SyncWorker};
+use std::time::Duration;
+
 use tracing::Instrument;
 
-/// Handles one SQS batch; never fails the invocation as a whole.
+/// Time kept back from the Lambda deadline to set messages aside and answer.
+pub const ANSWER_MARGIN: Duration = Duration::from_secs(3);
+
+/// Handles one SQS batch; never fails the invocation as a whole. Portals still running at
+/// `deadline` are reported as transient failures.
 pub async fn handle(
     worker: &SyncWorker,
     dead_letters: &dyn JobQueue,
     event: SqsEvent,
+    deadline: Option<tokio::time::Instant>,
 ) -> SqsBatchResponse {
     let messages: Vec<(String, String)> = event
         .records
@@ -24,7 +31,7 @@ pub async fn handle(
     let span = tracing::info_span!("sync_batch", messages = messages.len());
     async move {
         let bodies: std::collections::HashMap<String, String> = messages.iter().cloned().collect();
-        let outcome = worker.process(messages).await;
+        let outcome = worker.process_until(messages, deadline).await;
         let mut response = SqsBatchResponse::default();
         for id in set_aside(dead_letters, &bodies, &outcome)
             .await
@@ -85,6 +92,13 @@ async fn set_aside(
             ids
         }
     }
+}
+
+/// The instant to stop at: the invocation's deadline (epoch ms) less [`ANSWER_MARGIN`].
+pub fn stop_at(deadline_epoch_ms: u64, now_epoch_ms: u64) -> tokio::time::Instant {
+    let left = deadline_epoch_ms.saturating_sub(now_epoch_ms);
+    let budget = Duration::from_millis(left).saturating_sub(ANSWER_MARGIN);
+    tokio::time::Instant::now() + budget
 }
 
 /// SQS attribute values are limited; a reason is for humans, so its start is enough.

@@ -9,12 +9,13 @@ use common::adapters::dynamodb::sync_config::DynamoSyncConfig;
 use common::adapters::hubspot_stack::HubSpotStack;
 use common::adapters::sqs::SqsJobQueue;
 use common::config::SyncWorkerConfig;
+use common::ports::Clock;
 use common::ports::SystemClock;
 use common::sync::SyncConfig;
 use common::sync::outbox::QueueOutbox;
 use common::sync::worker::SyncWorker;
 use lambda_runtime::{Error, LambdaEvent, run, service_fn};
-use sync_worker::handle;
+use sync_worker::{handle, stop_at};
 
 #[tokio::main]
 async fn main() -> Result<(), Error> {
@@ -49,7 +50,9 @@ async fn main() -> Result<(), Error> {
     let dead_letters = SqsJobQueue::new(sqs, config.dead_letter_queue_url);
     let (worker, dead_letters) = (&worker, &dead_letters);
     run(service_fn(move |event: LambdaEvent<_>| async move {
-        Ok::<_, Error>(handle(worker, dead_letters, event.payload).await)
+        let now = u64::try_from(SystemClock.now_ms()).unwrap_or_default();
+        let deadline = stop_at(event.context.deadline, now);
+        Ok::<_, Error>(handle(worker, dead_letters, event.payload, Some(deadline)).await)
     }))
     .await
 }

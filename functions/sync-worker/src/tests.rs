@@ -48,6 +48,7 @@ async fn permanent_failures_go_to_the_dead_letter_queue_with_their_reason() {
         &worker(),
         &dlq,
         event(&[("a", "not json"), ("b", UNKNOWN_PORTAL)]),
+        None,
     )
     .await;
 
@@ -73,7 +74,7 @@ async fn permanent_failures_go_to_the_dead_letter_queue_with_their_reason() {
 async fn when_the_dead_letter_queue_is_down_sqs_keeps_the_messages() {
     let dlq = MemoryJobQueue::with(MemoryQueueBehaviour::Unavailable);
 
-    let response = handle(&worker(), &dlq, event(&[("a", "not json")])).await;
+    let response = handle(&worker(), &dlq, event(&[("a", "not json")]), None).await;
 
     let failed: Vec<&str> = response
         .batch_item_failures
@@ -87,8 +88,19 @@ async fn when_the_dead_letter_queue_is_down_sqs_keeps_the_messages() {
 async fn an_empty_batch_is_a_clean_no_op() {
     let dlq = MemoryJobQueue::default();
 
-    let response = handle(&worker(), &dlq, event(&[])).await;
+    let response = handle(&worker(), &dlq, event(&[]), None).await;
 
     assert!(response.batch_item_failures.is_empty());
     assert!(dlq.sent().is_empty());
+}
+
+#[test]
+fn the_stop_time_keeps_a_margin_and_never_underflows() {
+    let now = tokio::time::Instant::now();
+
+    let stop = stop_at(1_000_000 + 30_000, 1_000_000);
+    let late = stop_at(1_000_000, 1_000_000 + 5);
+
+    assert!(stop >= now + Duration::from_secs(26) && stop <= now + Duration::from_secs(28));
+    assert!(late <= tokio::time::Instant::now());
 }

@@ -58,6 +58,14 @@ pub fn unavailable<E: ProvideErrorMetadata, R>(operation: &str, err: SdkError<E,
         SdkError::ServiceError(service) => service.err().code().unwrap_or("Unknown").to_owned(),
         _ => "network error".to_owned(),
     };
+    if code == "ValidationException" {
+        // A malformed or oversized request: the same request will fail the same way.
+        let message = match &err {
+            SdkError::ServiceError(service) => service.err().message().unwrap_or_default(),
+            _ => "",
+        };
+        return StoreError::Rejected(format!("DynamoDB {operation} refused: {message}"));
+    }
     StoreError::Unavailable(format!("DynamoDB {operation} failed: {code}"))
 }
 

@@ -41,7 +41,7 @@ impl From<HubSpotError> for Failure {
 impl From<StoreError> for Failure {
     fn from(err: StoreError) -> Self {
         match err {
-            StoreError::Corrupt(_) => Failure::Permanent(err.to_string()),
+            StoreError::Corrupt(_) | StoreError::Rejected(_) => Failure::Permanent(err.to_string()),
             StoreError::Unavailable(_) | StoreError::Conflict(_) => {
                 Failure::Transient(err.to_string())
             }
@@ -87,7 +87,9 @@ mod tests {
     fn store_errors_retry_unless_the_data_is_corrupt() {
         let unavailable: Failure = StoreError::Unavailable("throttled".into()).into();
         let corrupt: Failure = StoreError::Corrupt("bad item".into()).into();
+        let too_big: Failure = StoreError::Rejected("Item size has exceeded".into()).into();
         assert!(matches!(unavailable, Failure::Transient(_)));
         assert!(matches!(corrupt, Failure::Permanent(_)));
+        assert!(matches!(too_big, Failure::Permanent(_)));
     }
 }

@@ -71,6 +71,18 @@ impl SyncWorker {
     /// Processes `(message id, body)` pairs. Portals are independent: they run concurrently,
     /// and one portal's trouble never fails another's messages.
     pub async fn process(&self, messages: Vec<(String, String)>) -> BatchOutcome {
+        self.process_until(messages, None).await
+    }
+
+    /// As [`SyncWorker::process`], but a portal still running at `deadline` is abandoned and its
+    /// messages reported as transient failures, so a slow HubSpot portal cannot time out the
+    /// whole invocation (which would redeliver every portal's messages, without a reason).
+    /// Abandoning is safe: every step is idempotent and messages are published before writes.
+    pub async fn process_until(
+        &self,
+        messages: Vec<(String, String)>,
+        deadline: Option<tokio::time::Instant>,
+    ) -> BatchOutcome {
         let mut outcome = BatchOutcome::default();
         let mut by_portal: BTreeMap<PortalId, Vec<(String, WebhookEvent)>> = BTreeMap::new();
         for (id, body) in messages {
@@ -84,9 +96,24 @@ impl SyncWorker {
                 }
             }
         }
-        let runs = by_portal
-            .into_iter()
-            .map(|(portal, events)| self.process_portal(portal, events));
+        let runs = by_portal.into_iter().map(|(portal, events)| async move {
+            let ids: Vec<String> = events.iter().map(|(id, _)| id.clone()).collect();
+            let run = self.process_portal(portal, events);
+            match deadline {
+                None => run.await,
+                Some(deadline) => {
+                    tokio::time::timeout_at(deadline, run)
+                        .await
+                        .unwrap_or_else(|_| {
+                            let reason =
+                                format!("portal {portal} ran out of time; will be retried");
+                            ids.into_iter()
+                                .map(|id| (id, Failure::Transient(reason.clone())))
+                                .collect()
+                        })
+                }
+            }
+        });
         for results in join_all(runs).await {
             for (id, failure) in results {
                 outcome.add(id, failure);

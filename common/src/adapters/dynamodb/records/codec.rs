@@ -165,7 +165,9 @@ fn link_from(value: &AttributeValue) -> Result<Link, String> {
     })
 }
 
-/// Written as a string set (so `ADD` is idempotent); a list is read too.
+/// Written as a string set (so `ADD` is idempotent); a list is read too. A role this version
+/// does not know (written by a newer one) is skipped with a warning: failing the whole record
+/// would dead-letter every event of its portal during a rolling deploy.
 fn roles_from(item: &Item) -> Result<BTreeSet<Role>, String> {
     let names: Vec<&String> = match item.get(ROLES) {
         None => Vec::new(),
@@ -173,21 +175,23 @@ fn roles_from(item: &Item) -> Result<BTreeSet<Role>, String> {
         Some(AttributeValue::L(list)) => list.iter().filter_map(|v| v.as_s().ok()).collect(),
         Some(_) => return Err("`roles` is neither a string set nor a list".into()),
     };
-    names
+    let known = [
+        Role::Reference,
+        Role::Lead,
+        Role::Prospect,
+        Role::Company,
+        Role::Deal,
+    ];
+    Ok(names
         .into_iter()
-        .map(|name| {
-            [
-                Role::Reference,
-                Role::Lead,
-                Role::Prospect,
-                Role::Company,
-                Role::Deal,
-            ]
-            .into_iter()
-            .find(|r| role_name(*r) == name)
-            .ok_or_else(|| format!("unknown role `{name}`"))
+        .filter_map(|name| {
+            let role = known.into_iter().find(|r| role_name(*r) == name);
+            if role.is_none() {
+                tracing::warn!(role = %name, "unknown role on a stored record; skipped");
+            }
+            role
         })
-        .collect()
+        .collect())
 }
 
 #[cfg(test)]

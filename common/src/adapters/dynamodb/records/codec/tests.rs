@@ -97,12 +97,7 @@ fn roles_stored_as_a_list_are_read() {
 #[test]
 fn unreadable_items_are_corrupt_and_say_what_is_wrong() {
     let good = item_of(&DeetoRecord::new(key()).with_field("email", "x", 1));
-    let cases: [(&str, AttributeValue, &str); 4] = [
-        (
-            ROLES,
-            AttributeValue::Ss(vec!["vip".into()]),
-            "unknown role `vip`",
-        ),
+    let cases: [(&str, AttributeValue, &str); 3] = [
         (
             FIELDS,
             AttributeValue::S("oops".into()),
@@ -160,4 +155,20 @@ fn the_old_value_comes_from_the_updated_old_attributes() {
     assert_eq!(old_value(Some(&old), "email"), Some("old@x".into()));
     assert_eq!(old_value(Some(&old), "phone"), None);
     assert_eq!(old_value(None, "email"), None);
+}
+
+#[test]
+fn a_role_this_version_does_not_know_is_skipped_not_fatal() {
+    let mut item = item_of(&DeetoRecord::new(key()).with_role(Role::Reference));
+    item.insert(
+        ROLES.into(),
+        AttributeValue::Ss(vec!["vip".into(), "reference".into()]),
+    );
+
+    let record = record_from(&item).expect("readable");
+
+    assert_eq!(
+        record.roles.into_iter().collect::<Vec<_>>(),
+        [Role::Reference]
+    );
 }
