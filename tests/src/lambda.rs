@@ -41,8 +41,8 @@ impl LambdaWatch {
                 &port.to_string(),
             ])
             .current_dir(repo_root())
-            .stdout(Stdio::null())
-            .stderr(Stdio::null())
+            .stdout(log_sink())
+            .stderr(log_sink())
             .kill_on_drop(true);
         for var in &vars {
             command.args(["--env-var", var]);
@@ -125,4 +125,18 @@ fn free_port() -> u16 {
         .and_then(|l| l.local_addr())
         .map(|a| a.port())
         .expect("a free port")
+}
+
+/// Where the emulator's output goes: `LAMBDA_WATCH_LOG=FILE` keeps it for debugging a test.
+fn log_sink() -> Stdio {
+    std::env::var("LAMBDA_WATCH_LOG")
+        .ok()
+        .and_then(|path| {
+            std::fs::OpenOptions::new()
+                .create(true)
+                .append(true)
+                .open(path)
+                .ok()
+        })
+        .map_or_else(Stdio::null, Stdio::from)
 }

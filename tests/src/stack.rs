@@ -58,13 +58,18 @@ impl TestStack {
     }
 
     /// A function's environment as the template declares it, plus what a local process needs
-    /// to reach moto.
+    /// to reach moto. Token secrets get this stack's own prefix: the template's is the same for
+    /// every local stack, and tests running at once on one moto must not share a portal's token.
     pub fn function_env(&self, function: &str) -> Vec<(String, String)> {
         let mut env: Vec<(String, String)> = self
             .provisioned
             .function_env(&self.template, function)
             .expect("function in template")
             .into_iter()
+            .map(|(name, value)| match name.as_str() {
+                "TOKEN_SECRET_PREFIX" => (name, self.token_secret_prefix()),
+                _ => (name, value),
+            })
             .collect();
         for name in [
             "AWS_ENDPOINT_URL",
@@ -79,6 +84,11 @@ impl TestStack {
         }
         env.push(("AWS_EC2_METADATA_DISABLED".into(), "true".into()));
         env
+    }
+
+    /// Where this stack's functions keep per-portal token secrets.
+    pub fn token_secret_prefix(&self) -> String {
+        format!("{}/hubspot/portal/", self.reference("Table"))
     }
 
     /// Receives (and deletes) messages until `expected` arrived or `timeout` passed.

@@ -95,10 +95,20 @@ async fn set_aside(
 }
 
 /// The instant to stop at: the invocation's deadline (epoch ms) less [`ANSWER_MARGIN`].
-pub fn stop_at(deadline_epoch_ms: u64, now_epoch_ms: u64) -> tokio::time::Instant {
-    let left = deadline_epoch_ms.saturating_sub(now_epoch_ms);
-    let budget = Duration::from_millis(left).saturating_sub(ANSWER_MARGIN);
-    tokio::time::Instant::now() + budget
+/// `None` when the deadline leaves no time at all: Lambda never starts an invocation that way,
+/// so the runtime gave no usable deadline (local emulators may send none), and running
+/// unbounded is better than failing every message.
+pub fn stop_at(deadline_epoch_ms: u64, now_epoch_ms: u64) -> Option<tokio::time::Instant> {
+    let left = Duration::from_millis(deadline_epoch_ms.saturating_sub(now_epoch_ms));
+    if left <= ANSWER_MARGIN {
+        tracing::warn!(
+            deadline_epoch_ms,
+            now_epoch_ms,
+            "no usable invocation deadline; running without one"
+        );
+        return None;
+    }
+    Some(tokio::time::Instant::now() + (left - ANSWER_MARGIN))
 }
 
 /// SQS attribute values are limited; a reason is for humans, so its start is enough.

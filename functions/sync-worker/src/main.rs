@@ -52,7 +52,7 @@ async fn main() -> Result<(), Error> {
     run(service_fn(move |event: LambdaEvent<_>| async move {
         let now = u64::try_from(SystemClock.now_ms()).unwrap_or_default();
         let deadline = stop_at(event.context.deadline, now);
-        Ok::<_, Error>(handle(worker, dead_letters, event.payload, Some(deadline)).await)
+        Ok::<_, Error>(handle(worker, dead_letters, event.payload, deadline).await)
     }))
     .await
 }

@@ -27,7 +27,8 @@ async fn the_sync_queue_redrives_to_its_dead_letter_queue_after_five_receives() 
         redrive["maxReceiveCount"].to_string().trim_matches('"'),
         "5"
     );
-    assert_eq!(attributes[&QueueAttributeName::VisibilityTimeout], "180");
+    // What template.yaml declares: six times the worker's timeout plus its batching window.
+    assert_eq!(attributes[&QueueAttributeName::VisibilityTimeout], "185");
 }
 
 #[tokio::test]

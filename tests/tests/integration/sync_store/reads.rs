@@ -41,7 +41,7 @@ async fn an_item_the_store_cannot_read_is_reported_as_corrupt() {
         .table_name(&t.table)
         .item("pk", AttributeValue::S(format!("PORTAL#{PORTAL}")))
         .item("sk", AttributeValue::S("RECORD#contact#106".into()))
-        .item("roles", AttributeValue::Ss(vec!["vip".into()]))
+        .item("fields", AttributeValue::S("not a map".into()))
         .send()
         .await
         .expect("put");
@@ -52,7 +52,7 @@ async fn an_item_the_store_cannot_read_is_reported_as_corrupt() {
         .await;
 
     assert!(
-        matches!(&read, Err(StoreError::Corrupt(m)) if m.contains("vip")),
+        matches!(&read, Err(StoreError::Corrupt(m)) if m.contains("fields")),
         "{read:?}"
     );
     let _ = &t.stack;
