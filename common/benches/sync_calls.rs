@@ -7,7 +7,7 @@ use std::collections::BTreeMap;
 use std::sync::Arc;
 use std::time::Instant;
 
-use common::adapters::memory::MemoryTenantStore;
+use common::adapters::memory::{MemoryCommandLedger, MemoryTenantStore, MemoryTicketStore};
 use common::domain::ids::{ObjectId, PortalId, TenantId};
 use common::ports::{FixedClock, Tenant, TenantStore};
 use common::queue::{SyncMessage, WebhookDelivery};
@@ -173,6 +173,8 @@ async fn worker(portal: &Portal) -> (SyncWorker, Arc<FakeHubSpot>) {
         outbound: Arc::new(MemoryOutbox::default()),
         hubspot: hubspot.clone(),
         clock: Arc::new(FixedClock(1_800_000_000_000)),
+        tickets: Arc::new(MemoryTicketStore::default()),
+        commands: Arc::new(MemoryCommandLedger::default()),
     };
     (worker, hubspot)
 }

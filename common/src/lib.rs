@@ -3,6 +3,7 @@
 //! them. Lambda crates under `functions/` only wire these together.
 
 pub mod adapters;
+pub mod commands;
 pub mod config;
 pub mod domain;
 pub mod hubspot;
@@ -13,3 +14,4 @@ pub mod sync;
 pub mod telemetry;
 pub mod tokens;
 pub mod webhook;
+pub mod writeback;

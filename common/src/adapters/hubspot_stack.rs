@@ -1,6 +1,7 @@
 //! The HubSpot side of a function, wired once from configuration: the app's credentials,
 //! OAuth, per-portal tokens (DynamoDB cache + Secrets Manager vault), the shared API budget,
-//! and the CRM client. Every function and the operator CLI build it the same way.
+//! and the CRM client behind the write guard. Every function and the operator CLI build it the
+//! same way, so every HubSpot request any of them makes passes the guard.
 
 use std::sync::Arc;
 use std::time::Duration;
@@ -10,11 +11,13 @@ use secrecy::SecretString;
 
 use super::dynamodb::rate_budget::DynamoRateBudget;
 use super::dynamodb::tenants::DynamoTenantStore;
+use super::dynamodb::tickets::DynamoTicketStore;
 use super::dynamodb::token_cache::DynamoTokenCache;
 use super::secrets::token_vault::SecretsManagerTokenVault;
 use super::secrets::{AppCredentials, SecretError, load_app_credentials};
 use crate::config::{AppSecretSource, HubSpotAccess, HubSpotEndpoints};
 use crate::hubspot::client::{ReqwestHubSpot, http_client};
+use crate::hubspot::guard::WriteGuard;
 use crate::hubspot::oauth::{OAuthSettings, ReqwestOAuth};
 use crate::hubspot::retry::RetryPolicy;
 use crate::ports::SystemClock;
@@ -48,7 +51,10 @@ pub struct HubSpotStack {
     pub token_cache: Arc<DynamoTokenCache>,
     pub oauth: Arc<ReqwestOAuth>,
     pub tokens: Arc<TokenManager>,
-    pub api: Arc<ReqwestHubSpot>,
+    /// The tickets Deeto created: the guard's answer to "may this ticket be updated".
+    pub tickets: Arc<DynamoTicketStore>,
+    /// The CRM API, guarded: the unguarded client is deliberately not exposed.
+    pub api: Arc<WriteGuard>,
 }
 
 impl HubSpotStack {
@@ -83,8 +89,9 @@ impl HubSpotStack {
             tenants.clone(),
             clock.clone(),
         ));
-        let budget = Arc::new(DynamoRateBudget::new(dynamodb, table));
-        let api = Arc::new(ReqwestHubSpot::new(
+        let budget = Arc::new(DynamoRateBudget::new(dynamodb.clone(), table));
+        let tickets = Arc::new(DynamoTicketStore::new(dynamodb, table));
+        let client = Arc::new(ReqwestHubSpot::new(
             endpoints.api_base.clone(),
             http,
             tokens.clone(),
@@ -92,12 +99,14 @@ impl HubSpotStack {
             clock,
             RetryPolicy::default(),
         ));
+        let api = Arc::new(WriteGuard::new(client, tickets.clone()));
         Ok(Self {
             tenants,
             vault,
             token_cache,
             oauth,
             tokens,
+            tickets,
             api,
         })
     }

@@ -2,12 +2,14 @@
 //! is built with an [`Env`] reader that collects *all* problems, so a bad deployment is fixed
 //! in one round trip instead of one variable at a time.
 
+mod deeto_events;
 mod env;
 mod oauth;
 mod receiver;
 mod sections;
 mod sync_worker;
 
+pub use deeto_events::DeetoEventsConfig;
 pub use env::{ConfigError, Env};
 pub use oauth::OAuthCallbackConfig;
 pub use receiver::ReceiverConfig;

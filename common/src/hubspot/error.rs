@@ -27,6 +27,9 @@ pub enum HubSpotErrorKind {
     Network,
     /// An answer we could not understand.
     Protocol,
+    /// The write guard ([`super::guard`]) refused the request before it was sent: it is not
+    /// one of the writes Deeto promises to make. Permanent (a bug, never retried).
+    Refused,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]

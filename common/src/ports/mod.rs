@@ -6,6 +6,7 @@ mod hubspot;
 mod queue;
 mod tenants;
 mod tokens;
+mod writeback;
 
 pub use clock::{Clock, FixedClock, SystemClock};
 pub use hubspot::{
@@ -17,3 +18,4 @@ pub use tenants::{
     TenantStore,
 };
 pub use tokens::{CachedToken, RateBudget, TokenCache, TokenError, TokenProvider, TokenVault};
+pub use writeback::{CommandLedger, DeetoTicket, TicketStore};

@@ -5,6 +5,8 @@
 
 use serde::{Deserialize, Serialize};
 
+use crate::commands::DeetoCommand;
+use crate::domain::ids::{PortalId, TenantId};
 use crate::ports::QueueEntry;
 use crate::webhook::WebhookEvent;
 
@@ -14,6 +16,22 @@ pub enum SyncMessage {
     /// One HubSpot webhook event, as received and verified by the webhook receiver.
     #[serde(rename = "hubspot.webhook.v1")]
     HubSpotWebhookV1(WebhookDelivery),
+    /// One command from the Deeto platform, for a tenant's portal.
+    #[serde(rename = "deeto.command.v1")]
+    DeetoCommandV1(CommandDelivery),
+}
+
+/// A command and whom it is for. `deeto-events` fills the portal and tenant from the licence
+/// key that authenticated the request; in-AWS producers putting commands straight on the
+/// queue fill them themselves.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct CommandDelivery {
+    pub portal_id: PortalId,
+    pub tenant_id: TenantId,
+    /// Epoch milliseconds at which the command was accepted.
+    pub received_at: i64,
+    pub command: DeetoCommand,
 }
 
 /// A verified webhook event and when we received it.
@@ -29,6 +47,7 @@ impl SyncMessage {
     pub fn type_name(&self) -> &'static str {
         match self {
             SyncMessage::HubSpotWebhookV1(_) => "hubspot.webhook.v1",
+            SyncMessage::DeetoCommandV1(_) => "deeto.command.v1",
         }
     }
 
@@ -36,6 +55,7 @@ impl SyncMessage {
     pub fn portal_id(&self) -> String {
         match self {
             SyncMessage::HubSpotWebhookV1(delivery) => delivery.event.portal_id.to_string(),
+            SyncMessage::DeetoCommandV1(delivery) => delivery.portal_id.to_string(),
         }
     }
 

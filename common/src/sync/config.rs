@@ -42,6 +42,26 @@ pub struct SyncConfig {
     pub mapping: FieldMapping,
     pub rules: CampaignRules,
     pub closed_stages: ClosedStages,
+    pub tickets: TicketSettings,
+}
+
+/// Where Deeto's tickets go: a pipeline and stage by HubSpot's internal ids.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct TicketSettings {
+    pub pipeline: String,
+    pub stage: String,
+}
+
+impl TicketSettings {
+    /// HubSpot's default support pipeline (`0`) and its first stage (`1`, "New"). A portal
+    /// whose default pipeline differs sets its own with the tenant overrides.
+    pub fn hubspot_default() -> Self {
+        Self {
+            pipeline: "0".into(),
+            stage: "1".into(),
+        }
+    }
 }
 
 impl SyncConfig {
@@ -50,6 +70,7 @@ impl SyncConfig {
             mapping: FieldMapping::repo_default(),
             rules: CampaignRules::repo_default(),
             closed_stages: ClosedStages::hubspot_default(),
+            tickets: TicketSettings::hubspot_default(),
         }
     }
 

@@ -4,7 +4,8 @@
 //! ```json
 //! { "mapping":      {"contacts": {"add": ["hs_persona"], "remove": ["industry"]}},
 //!   "campaigns":    {"disable": ["deal-closed-won"], "rules": [ ... ]},
-//!   "closedStages": {"12345": {"won": ["67890"], "lost": ["67891"]}} }
+//!   "closedStages": {"12345": {"won": ["67890"], "lost": ["67891"]}},
+//!   "tickets":      {"pipeline": "0", "stage": "1"} }
 //! ```
 //!
 //! Every part is optional; every problem is reported at once, by line or JSON path.
@@ -14,7 +15,7 @@ use std::collections::BTreeMap;
 use serde::Deserialize;
 
 use super::campaigns::{self, CampaignOverride};
-use super::config::{ConfigError, SyncConfig};
+use super::config::{ConfigError, SyncConfig, TicketSettings};
 use super::mapping::{MappingOverride, PropertyChanges};
 use super::relevance::PipelineStages;
 
@@ -24,6 +25,8 @@ pub struct SyncOverrides {
     pub campaigns: CampaignOverride,
     /// Closed-won and closed-lost stage ids of the tenant's custom deal pipelines.
     pub closed_stages: BTreeMap<String, PipelineStages>,
+    /// The pipeline and stage of Deeto's tickets.
+    pub tickets: Option<TicketSettings>,
 }
 
 #[derive(Deserialize)]
@@ -35,6 +38,8 @@ struct Document {
     campaigns: CampaignOverride,
     #[serde(default)]
     closed_stages: BTreeMap<String, PipelineStages>,
+    #[serde(default)]
+    tickets: Option<TicketSettings>,
 }
 
 impl SyncOverrides {
@@ -49,6 +54,16 @@ impl SyncOverrides {
                 });
             }
         }
+        if let Some(tickets) = &doc.tickets {
+            for (field, value) in [("pipeline", &tickets.pipeline), ("stage", &tickets.stage)] {
+                if value.is_empty() || value.len() > 100 {
+                    errors.push(ConfigError::Invalid {
+                        path: format!("tickets.{field}"),
+                        message: "give HubSpot's internal id (1 to 100 characters)".into(),
+                    });
+                }
+            }
+        }
         let mapping = MappingOverride::from_doc(doc.mapping, "mapping.").unwrap_or_else(|e| {
             errors.extend(e);
             MappingOverride::default()
@@ -58,6 +73,7 @@ impl SyncOverrides {
                 mapping,
                 campaigns: doc.campaigns,
                 closed_stages: doc.closed_stages,
+                tickets: doc.tickets,
             })
         } else {
             Err(errors)
@@ -75,6 +91,10 @@ impl SyncConfig {
                 .closed_stages
                 .clone()
                 .with_pipelines(&overrides.closed_stages),
+            tickets: overrides
+                .tickets
+                .clone()
+                .unwrap_or_else(|| self.tickets.clone()),
         }
     }
 }

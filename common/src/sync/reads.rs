@@ -107,6 +107,14 @@ struct FromId {
 #[serde(rename_all = "camelCase")]
 struct ToId {
     to_object_id: serde_json::Value,
+    #[serde(default)]
+    association_types: Vec<AssociationKind>,
+}
+
+#[derive(Deserialize)]
+#[serde(rename_all = "camelCase")]
+struct AssociationKind {
+    type_id: Option<u64>,
 }
 
 /// The contacts associated with each deal (deals without contacts are absent). Only the first
@@ -116,9 +124,33 @@ pub async fn read_deal_contacts(
     portal: PortalId,
     deals: &[ObjectId],
 ) -> Result<BTreeMap<ObjectId, Vec<ObjectId>>, HubSpotError> {
-    let path = format!("/crm/associations/{API_VERSION}/deals/contacts/batch/read");
-    let mut contacts = BTreeMap::new();
-    for chunk in deals.chunks(BATCH_LIMIT) {
+    let found = read_associations(api, portal, "deals", "contacts", deals).await?;
+    Ok(found
+        .into_iter()
+        .map(|(deal, to)| (deal, to.into_iter().map(|a| a.id).collect()))
+        .collect())
+}
+
+/// One associated record and the association type ids that link it (e.g. `1` for a contact's
+/// primary company).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Associated {
+    pub id: ObjectId,
+    pub type_ids: Vec<u64>,
+}
+
+/// The `to` records associated with each of `ids` (plural type names, e.g. `contacts`,
+/// `companies`); records without any are absent. First page (500) per record.
+pub async fn read_associations(
+    api: &dyn HubSpotApi,
+    portal: PortalId,
+    from: &str,
+    to: &str,
+    ids: &[ObjectId],
+) -> Result<BTreeMap<ObjectId, Vec<Associated>>, HubSpotError> {
+    let path = format!("/crm/associations/{API_VERSION}/{from}/{to}/batch/read");
+    let mut found = BTreeMap::new();
+    for chunk in ids.chunks(BATCH_LIMIT) {
         let inputs: Vec<_> = chunk
             .iter()
             .map(|id| json!({"id": id.to_string()}))
@@ -128,14 +160,21 @@ pub async fn read_deal_contacts(
             .await?;
         let batch: AssociationRead = parse(response.body, &path)?;
         for result in batch.results {
-            let Ok(deal) = result.from.id.parse().map(ObjectId) else {
+            let Ok(from_id) = result.from.id.parse().map(ObjectId) else {
                 continue;
             };
-            let ids = result.to.iter().filter_map(|t| id_of(&t.to_object_id));
-            contacts.insert(deal, ids.collect());
+            let associated = result.to.iter().filter_map(|t| {
+                let type_ids = t
+                    .association_types
+                    .iter()
+                    .filter_map(|k| k.type_id)
+                    .collect();
+                id_of(&t.to_object_id).map(|id| Associated { id, type_ids })
+            });
+            found.insert(from_id, associated.collect());
         }
     }
-    Ok(contacts)
+    Ok(found)
 }
 
 /// HubSpot documents `toObjectId` as an integer, yet some versions send a string: take both.
@@ -147,7 +186,7 @@ fn id_of(value: &serde_json::Value) -> Option<ObjectId> {
     }
 }
 
-fn parse<T: for<'de> Deserialize<'de>>(
+pub(crate) fn parse<T: for<'de> Deserialize<'de>>(
     body: serde_json::Value,
     path: &str,
 ) -> Result<T, HubSpotError> {

@@ -4,6 +4,7 @@ use std::sync::Arc;
 
 use common::adapters::aws::load_sdk_config;
 use common::adapters::dynamodb::campaigns::DynamoCampaignLedger;
+use common::adapters::dynamodb::commands::DynamoCommandLedger;
 use common::adapters::dynamodb::records::DynamoRecordStore;
 use common::adapters::dynamodb::sync_config::DynamoSyncConfig;
 use common::adapters::hubspot_stack::HubSpotStack;
@@ -39,13 +40,15 @@ async fn main() -> Result<(), Error> {
             clock.clone(),
         )),
         records: Arc::new(DynamoRecordStore::new(dynamodb.clone(), table)),
-        ledger: Arc::new(DynamoCampaignLedger::new(dynamodb, table)),
+        ledger: Arc::new(DynamoCampaignLedger::new(dynamodb.clone(), table)),
         outbound: Arc::new(QueueOutbox::new(Arc::new(SqsJobQueue::new(
             sqs.clone(),
             config.outbound_queue_url,
         )))),
         hubspot: stack.api.clone(),
         clock,
+        tickets: stack.tickets.clone(),
+        commands: Arc::new(DynamoCommandLedger::new(dynamodb.clone(), table)),
     };
     let dead_letters = SqsJobQueue::new(sqs, config.dead_letter_queue_url);
     let (worker, dead_letters) = (&worker, &dead_letters);

@@ -1,7 +1,9 @@
 use std::sync::Arc;
 
 use aws_lambda_events::sqs::SqsMessage;
-use common::adapters::memory::{MemoryJobQueue, MemoryQueueBehaviour, MemoryTenantStore};
+use common::adapters::memory::{
+    MemoryCommandLedger, MemoryJobQueue, MemoryQueueBehaviour, MemoryTenantStore, MemoryTicketStore,
+};
 use common::ports::FixedClock;
 use common::sync::config::DefaultConfigSource;
 use common::sync::fake_hubspot::FakeHubSpot;
@@ -19,6 +21,8 @@ fn worker() -> SyncWorker {
         outbound: Arc::new(MemoryOutbox::default()),
         hubspot: Arc::new(FakeHubSpot::default()),
         clock: Arc::new(FixedClock(1)),
+        tickets: Arc::new(MemoryTicketStore::default()),
+        commands: Arc::new(MemoryCommandLedger::default()),
     }
 }
 

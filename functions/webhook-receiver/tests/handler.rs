@@ -91,6 +91,7 @@ async fn a_signed_batch_is_queued_as_one_message_per_event_in_order() {
         .map(
             |entry| match serde_json::from_str::<SyncMessage>(&entry.body).expect("envelope") {
                 SyncMessage::HubSpotWebhookV1(delivery) => delivery.event.event_id,
+                other => panic!("the receiver only queues webhook events: {other:?}"),
             },
         )
         .collect();

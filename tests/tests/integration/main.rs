@@ -1,6 +1,7 @@
 //! One integration-test binary: AWS through moto (the real wire protocol, the real SDK) and
 //! functions through cargo-lambda's Lambda runtime emulator.
 
+mod deeto_events;
 mod hubspot_client;
 mod install;
 mod lambda_runtime;
@@ -9,3 +10,5 @@ mod sync_runtime;
 mod sync_store;
 mod sync_worker;
 mod webhook_receiver;
+mod write_scope;
+mod writeback_stores;

@@ -64,7 +64,9 @@ async fn a_signed_batch_lands_on_the_sync_queue_in_the_envelope_the_worker_reads
         assert_eq!(message["type"], "hubspot.webhook.v1");
         let parsed: common::queue::SyncMessage =
             serde_json::from_value(message.clone()).expect("worker can parse it");
-        let common::queue::SyncMessage::HubSpotWebhookV1(delivery) = parsed;
+        let common::queue::SyncMessage::HubSpotWebhookV1(delivery) = parsed else {
+            panic!("the receiver only queues webhook events: {parsed:?}");
+        };
         assert!(
             expected
                 .iter()

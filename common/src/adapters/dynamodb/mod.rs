@@ -13,19 +13,28 @@
 //! | Deeto's record of a HubSpot object | `PORTAL#{portal_id}` | `RECORD#{contact\|company\|deal}#{object_id}` |
 //! | campaign enrollment (once per contact) | `PORTAL#{portal_id}` | `ENROLLED#{campaign}#{contact_id}` |
 //! | tenant's sync configuration overrides | `TENANT#{tenant_id}` | `SYNCCONFIG` |
+//! | command from Deeto carried out (`done_at`) | `PORTAL#{portal_id}` | `COMMAND#{command_id}` |
+//! | ticket Deeto created (what the write guard asks) | `PORTAL#{portal_id}` | `TICKET#ID#{ticket_id}` |
+//! | a connection's current ticket | `PORTAL#{portal_id}` | `TICKET#CONN#{connection_id}` |
 //!
 //! Record attributes: `roles` (string set), `deeto_id`, `fields` (property → `{v, t}`: value or
 //! NULL, HubSpot's change time in ms), `links` (`{object}#{id}` → `{p, t}`: present, change
 //! time), `deleted_at`, `merged_into`, `last_sync`. The change times make every write
 //! conditional on being newer, so concurrent and late deliveries cannot undo newer state.
+//!
+//! Ticket items: the ownership item holds `ticket_id` and `connection`; the connection item holds
+//! `ticket_id`, `deal_id`, `contact_ids` (list of numbers), `status` and `kind` (the last
+//! `deeto_status` and `deeto_type` written). The ownership item is written first.
 
 pub mod campaigns;
+pub mod commands;
 mod item;
 pub mod oauth_state;
 pub mod rate_budget;
 pub mod records;
 pub mod sync_config;
 pub mod tenants;
+pub mod tickets;
 pub mod token_cache;
 
 /// The partition key of a portal's items.

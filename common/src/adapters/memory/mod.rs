@@ -3,7 +3,9 @@
 mod queue;
 mod tenants;
 mod tokens;
+mod writeback;
 
 pub use queue::{MemoryJobQueue, MemoryQueueBehaviour};
 pub use tenants::{MemoryOAuthStateStore, MemoryTenantStore};
 pub use tokens::*;
+pub use writeback::{MemoryCommandLedger, MemoryTicketStore};

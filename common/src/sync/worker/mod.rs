@@ -18,10 +18,12 @@ pub use failure::Failure;
 use super::coalesce::coalesce;
 use super::config::SyncConfigSource;
 use super::ports::{CampaignLedger, OutboundPublisher, RecordStore};
+use crate::commands::DeetoCommand;
 use crate::domain::ids::PortalId;
-use crate::ports::{Clock, HubSpotApi, PortalStatus, TenantStore};
+use crate::ports::{Clock, CommandLedger, HubSpotApi, PortalStatus, TenantStore, TicketStore};
 use crate::queue::SyncMessage;
 use crate::webhook::WebhookEvent;
+use crate::writeback::Writer;
 
 /// Everything the worker talks to.
 pub struct SyncWorker {
@@ -32,6 +34,9 @@ pub struct SyncWorker {
     pub outbound: Arc<dyn OutboundPublisher>,
     pub hubspot: Arc<dyn HubSpotApi>,
     pub clock: Arc<dyn Clock>,
+    /// The write path's memory: Deeto's tickets and the commands done.
+    pub tickets: Arc<dyn TicketStore>,
+    pub commands: Arc<dyn CommandLedger>,
 }
 
 impl std::fmt::Debug for SyncWorker {
@@ -67,6 +72,22 @@ impl BatchOutcome {
     }
 }
 
+/// One portal's share of a batch.
+#[derive(Default)]
+struct PortalMessages {
+    events: Vec<(String, WebhookEvent)>,
+    commands: Vec<(String, DeetoCommand)>,
+}
+
+impl PortalMessages {
+    fn ids(&self) -> Vec<String> {
+        let events = self.events.iter().map(|(id, _)| id.clone());
+        events
+            .chain(self.commands.iter().map(|(id, _)| id.clone()))
+            .collect()
+    }
+}
+
 impl SyncWorker {
     /// Processes `(message id, body)` pairs. Portals are independent: they run concurrently,
     /// and one portal's trouble never fails another's messages.
@@ -84,21 +105,27 @@ impl SyncWorker {
         deadline: Option<tokio::time::Instant>,
     ) -> BatchOutcome {
         let mut outcome = BatchOutcome::default();
-        let mut by_portal: BTreeMap<PortalId, Vec<(String, WebhookEvent)>> = BTreeMap::new();
+        let mut by_portal: BTreeMap<PortalId, PortalMessages> = BTreeMap::new();
         for (id, body) in messages {
             match serde_json::from_str::<SyncMessage>(&body) {
                 Ok(SyncMessage::HubSpotWebhookV1(delivery)) => by_portal
                     .entry(delivery.event.portal_id)
                     .or_default()
+                    .events
                     .push((id, delivery.event)),
+                Ok(SyncMessage::DeetoCommandV1(delivery)) => by_portal
+                    .entry(delivery.portal_id)
+                    .or_default()
+                    .commands
+                    .push((id, delivery.command)),
                 Err(err) => {
                     outcome.add(id, Failure::Permanent(format!("malformed message: {err}")))
                 }
             }
         }
-        let runs = by_portal.into_iter().map(|(portal, events)| async move {
-            let ids: Vec<String> = events.iter().map(|(id, _)| id.clone()).collect();
-            let run = self.process_portal(portal, events);
+        let runs = by_portal.into_iter().map(|(portal, messages)| async move {
+            let ids = messages.ids();
+            let run = self.process_portal(portal, messages);
             match deadline {
                 None => run.await,
                 Some(deadline) => {
@@ -122,16 +149,18 @@ impl SyncWorker {
         outcome
     }
 
-    /// The failed messages of one portal.
+    /// The failed messages of one portal: its commands first (they may make records
+    /// relevant), then its HubSpot events.
     async fn process_portal(
         &self,
         portal: PortalId,
-        events: Vec<(String, WebhookEvent)>,
+        messages: PortalMessages,
     ) -> Vec<(String, Failure)> {
         let all = |failure: Failure| {
-            events
-                .iter()
-                .map(|(id, _)| (id.clone(), failure.clone()))
+            messages
+                .ids()
+                .into_iter()
+                .map(|id| (id, failure.clone()))
                 .collect()
         };
         let binding = match self.tenants.portal(portal).await {
@@ -152,9 +181,26 @@ impl SyncWorker {
             Ok(config) => config,
             Err(err) => return all(err.into()),
         };
+        let mut results = Vec::new();
+        if !messages.commands.is_empty() {
+            let writer = Writer {
+                api: self.hubspot.as_ref(),
+                records: self.records.as_ref(),
+                tickets: self.tickets.as_ref(),
+                ledger: self.commands.as_ref(),
+                config: &config,
+                portal,
+                now_ms: self.clock.now_ms(),
+            };
+            for (id, outcome) in writer.carry_out(messages.commands).await {
+                if let Err(failure) = outcome {
+                    results.push((id, failure));
+                }
+            }
+        }
+        let events = &messages.events;
         let work = coalesce(events.iter().map(|(id, e)| (id.as_str(), e)), &config);
         let failed = portal::run(self, portal, &config, &work).await;
-        let mut results = Vec::new();
         for (id, slots) in &work.touches {
             let worst = slots
                 .iter()

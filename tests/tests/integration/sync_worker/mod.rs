@@ -3,6 +3,7 @@
 //! feed the worker. The journal proves what the worker read and that it wrote nothing.
 
 mod campaigns;
+mod commands;
 mod failures;
 mod records;
 
@@ -10,6 +11,7 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use common::adapters::dynamodb::campaigns::DynamoCampaignLedger;
+use common::adapters::dynamodb::commands::DynamoCommandLedger;
 use common::adapters::dynamodb::records::DynamoRecordStore;
 use common::adapters::dynamodb::sync_config::DynamoSyncConfig;
 use common::adapters::hubspot_stack::HubSpotStack;
@@ -80,6 +82,10 @@ impl Harness {
             .store_refresh_token(portal, &refresh)
             .await
             .expect("token stored");
+        // As the install does: Deeto's own properties, created through the guarded client.
+        common::install::properties::provision_properties(hubspot.api.as_ref(), portal)
+            .await
+            .expect("properties provisioned");
 
         let dynamo = aws_sdk_dynamodb::Client::new(&stack.sdk);
         let records = Arc::new(DynamoRecordStore::new(dynamo.clone(), &table));
@@ -95,10 +101,12 @@ impl Harness {
                 clock.clone(),
             )),
             records: records.clone(),
-            ledger: Arc::new(DynamoCampaignLedger::new(dynamo, &table)),
+            ledger: Arc::new(DynamoCampaignLedger::new(dynamo.clone(), &table)),
             outbound: Arc::new(QueueOutbox::new(Arc::new(queue))),
             hubspot: hubspot.api.clone(),
             clock,
+            tickets: hubspot.tickets.clone(),
+            commands: Arc::new(DynamoCommandLedger::new(dynamo.clone(), &table)),
         };
         Self {
             stack,

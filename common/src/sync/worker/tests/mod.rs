@@ -6,7 +6,7 @@ use std::sync::Arc;
 use serde_json::json;
 
 use super::*;
-use crate::adapters::memory::MemoryTenantStore;
+use crate::adapters::memory::{MemoryCommandLedger, MemoryTenantStore, MemoryTicketStore};
 use crate::domain::ids::{ObjectId, TenantId};
 use crate::hubspot::HubSpotErrorKind;
 use crate::ports::{FixedClock, Tenant};
@@ -53,6 +53,8 @@ impl Harness {
             outbound: outbox.clone(),
             hubspot: hubspot.clone(),
             clock: Arc::new(FixedClock(1_000_000)),
+            tickets: Arc::new(MemoryTicketStore::default()),
+            commands: Arc::new(MemoryCommandLedger::default()),
         };
         Self {
             tenants,

@@ -1,0 +1,138 @@
+//! [`TicketStore`] over DynamoDB: per ticket Deeto created, an ownership item
+//! (`PORTAL#{portal}` / `TICKET#ID#{ticket_id}`) that the write guard reads, and per
+//! connection the current ticket (`TICKET#CONN#{connection}`: ticket id, deal id, contact ids,
+//! last status and type).
+//!
+//! `put` writes the ownership item first, then the connection item: a crash in between leaves
+//! an owned ticket no connection points at (harmless), never a connection pointing at a ticket
+//! the guard would refuse to update. Ownership items are never removed: a ticket Deeto created
+//! stays Deeto's after its connection moves to a re-created one.
+
+use async_trait::async_trait;
+use aws_sdk_dynamodb::Client;
+use aws_sdk_dynamodb::types::AttributeValue;
+
+use super::item::{Item, get_n, require_s, s, unavailable};
+use super::portal_pk;
+use crate::domain::ids::{ObjectId, PortalId};
+use crate::ports::{DeetoTicket, StoreError, TicketStore};
+
+#[derive(Debug, Clone)]
+pub struct DynamoTicketStore {
+    client: Client,
+    table: String,
+}
+
+impl DynamoTicketStore {
+    pub fn new(client: Client, table: impl Into<String>) -> Self {
+        Self {
+            client,
+            table: table.into(),
+        }
+    }
+
+    async fn get(&self, portal: PortalId, sk: String) -> Result<Option<Item>, StoreError> {
+        let out = self
+            .client
+            .get_item()
+            .table_name(&self.table)
+            .key("pk", s(portal_pk(portal)))
+            .key("sk", s(sk))
+            // The guard asks right after the ticket was recorded: no stale "not ours".
+            .consistent_read(true)
+            .send()
+            .await
+            .map_err(|e| unavailable("GetItem", e))?;
+        Ok(out.item)
+    }
+
+    async fn put_item(&self, item: Item) -> Result<(), StoreError> {
+        self.client
+            .put_item()
+            .table_name(&self.table)
+            .set_item(Some(item))
+            .send()
+            .await
+            .map_err(|e| unavailable("PutItem", e))?;
+        Ok(())
+    }
+}
+
+pub fn ownership_sk(ticket: ObjectId) -> String {
+    format!("TICKET#ID#{ticket}")
+}
+
+/// The connection id comes last, so an id containing `#` still gives distinct keys.
+pub fn connection_sk(connection: &str) -> String {
+    format!("TICKET#CONN#{connection}")
+}
+
+fn id(value: ObjectId) -> AttributeValue {
+    AttributeValue::N(value.0.to_string())
+}
+
+fn require_id(item: &Item, name: &str) -> Result<ObjectId, StoreError> {
+    get_n(item, name)
+        .and_then(|n| u64::try_from(n).ok())
+        .map(ObjectId)
+        .ok_or_else(|| StoreError::Corrupt(format!("ticket item lacks a numeric `{name}`")))
+}
+
+fn decode(connection: &str, item: &Item) -> Result<DeetoTicket, StoreError> {
+    let contacts = match item.get("contact_ids") {
+        Some(AttributeValue::L(list)) => list
+            .iter()
+            .map(|v| v.as_n().ok().and_then(|n| n.parse().ok()).map(ObjectId))
+            .collect::<Option<Vec<_>>>(),
+        _ => None,
+    }
+    .ok_or_else(|| StoreError::Corrupt("ticket item lacks a list of `contact_ids`".into()))?;
+    Ok(DeetoTicket {
+        ticket_id: require_id(item, "ticket_id")?,
+        connection: connection.to_owned(),
+        deal_id: require_id(item, "deal_id")?,
+        contacts,
+        status: require_s(item, "status")?,
+        kind: require_s(item, "kind")?,
+    })
+}
+
+#[async_trait]
+impl TicketStore for DynamoTicketStore {
+    async fn for_connection(
+        &self,
+        portal: PortalId,
+        connection: &str,
+    ) -> Result<Option<DeetoTicket>, StoreError> {
+        self.get(portal, connection_sk(connection))
+            .await?
+            .map(|item| decode(connection, &item))
+            .transpose()
+    }
+
+    async fn put(&self, portal: PortalId, ticket: &DeetoTicket) -> Result<(), StoreError> {
+        let pk = s(portal_pk(portal));
+        let ownership = Item::from([
+            ("pk".to_owned(), pk.clone()),
+            ("sk".to_owned(), s(ownership_sk(ticket.ticket_id))),
+            ("ticket_id".to_owned(), id(ticket.ticket_id)),
+            ("connection".to_owned(), s(&ticket.connection)),
+        ]);
+        self.put_item(ownership).await?;
+        let contacts = ticket.contacts.iter().copied().map(id).collect();
+        let connection = Item::from([
+            ("pk".to_owned(), pk),
+            ("sk".to_owned(), s(connection_sk(&ticket.connection))),
+            ("ticket_id".to_owned(), id(ticket.ticket_id)),
+            ("deal_id".to_owned(), id(ticket.deal_id)),
+            ("contact_ids".to_owned(), AttributeValue::L(contacts)),
+            ("status".to_owned(), s(&ticket.status)),
+            ("kind".to_owned(), s(&ticket.kind)),
+        ]);
+        self.put_item(connection).await
+    }
+
+    async fn owns(&self, portal: PortalId, ticket: ObjectId) -> Result<bool, StoreError> {
+        Ok(self.get(portal, ownership_sk(ticket)).await?.is_some())
+    }
+}

@@ -1,0 +1,148 @@
+//! In-memory command ledger and ticket store, with DynamoDB's semantics: the first `done_at`
+//! of a command is kept, and a ticket stays Deeto's once recorded, even after its connection
+//! points at a newer one.
+
+use std::collections::{HashMap, HashSet};
+use std::sync::Mutex;
+
+use async_trait::async_trait;
+
+use crate::commands::CommandId;
+use crate::domain::ids::{ObjectId, PortalId};
+use crate::ports::{CommandLedger, DeetoTicket, StoreError, TicketStore};
+
+fn poisoned() -> StoreError {
+    StoreError::Unavailable("lock poisoned".into())
+}
+
+#[derive(Debug, Default)]
+pub struct MemoryCommandLedger {
+    done: Mutex<HashMap<(PortalId, CommandId), i64>>,
+}
+
+impl MemoryCommandLedger {
+    /// When the command was first marked done (tests only).
+    pub fn done_at(&self, portal: PortalId, id: &CommandId) -> Option<i64> {
+        self.done.lock().ok()?.get(&(portal, id.clone())).copied()
+    }
+}
+
+#[async_trait]
+impl CommandLedger for MemoryCommandLedger {
+    async fn is_done(&self, portal: PortalId, id: &CommandId) -> Result<bool, StoreError> {
+        Ok(self
+            .done
+            .lock()
+            .map_err(|_| poisoned())?
+            .contains_key(&(portal, id.clone())))
+    }
+
+    async fn mark_done(
+        &self,
+        portal: PortalId,
+        id: &CommandId,
+        at_ms: i64,
+    ) -> Result<(), StoreError> {
+        self.done
+            .lock()
+            .map_err(|_| poisoned())?
+            .entry((portal, id.clone()))
+            .or_insert(at_ms);
+        Ok(())
+    }
+}
+
+#[derive(Debug, Default)]
+pub struct MemoryTicketStore {
+    inner: Mutex<TicketsInner>,
+}
+
+#[derive(Debug, Default)]
+struct TicketsInner {
+    by_connection: HashMap<(PortalId, String), DeetoTicket>,
+    owned: HashSet<(PortalId, ObjectId)>,
+}
+
+#[async_trait]
+impl TicketStore for MemoryTicketStore {
+    async fn for_connection(
+        &self,
+        portal: PortalId,
+        connection: &str,
+    ) -> Result<Option<DeetoTicket>, StoreError> {
+        Ok(self
+            .inner
+            .lock()
+            .map_err(|_| poisoned())?
+            .by_connection
+            .get(&(portal, connection.to_owned()))
+            .cloned())
+    }
+
+    async fn put(&self, portal: PortalId, ticket: &DeetoTicket) -> Result<(), StoreError> {
+        let mut inner = self.inner.lock().map_err(|_| poisoned())?;
+        inner.owned.insert((portal, ticket.ticket_id));
+        inner
+            .by_connection
+            .insert((portal, ticket.connection.clone()), ticket.clone());
+        Ok(())
+    }
+
+    async fn owns(&self, portal: PortalId, ticket: ObjectId) -> Result<bool, StoreError> {
+        Ok(self
+            .inner
+            .lock()
+            .map_err(|_| poisoned())?
+            .owned
+            .contains(&(portal, ticket)))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const PORTAL: PortalId = PortalId(62515);
+
+    fn ticket(id: u64) -> DeetoTicket {
+        DeetoTicket {
+            ticket_id: ObjectId(id),
+            connection: "conn-1".into(),
+            deal_id: ObjectId(301),
+            contacts: vec![ObjectId(101), ObjectId(102)],
+            status: "scheduled".into(),
+            kind: "reference_call".into(),
+        }
+    }
+
+    #[tokio::test]
+    async fn marking_a_command_done_twice_keeps_the_first_time() {
+        let ledger = MemoryCommandLedger::default();
+        let id = CommandId("cmd-1".into());
+
+        ledger.mark_done(PORTAL, &id, 10).await.expect("marked");
+        ledger
+            .mark_done(PORTAL, &id, 20)
+            .await
+            .expect("marked again");
+
+        assert!(ledger.is_done(PORTAL, &id).await.expect("read"));
+        assert!(!ledger.is_done(PortalId(1), &id).await.expect("read"));
+        assert_eq!(ledger.done_at(PORTAL, &id), Some(10));
+    }
+
+    #[tokio::test]
+    async fn a_recreated_ticket_replaces_the_connection_but_both_stay_deetos() {
+        let store = MemoryTicketStore::default();
+        store.put(PORTAL, &ticket(501)).await.expect("put");
+
+        store.put(PORTAL, &ticket(502)).await.expect("replaced");
+
+        let current = store.for_connection(PORTAL, "conn-1").await.expect("read");
+        assert_eq!(current, Some(ticket(502)));
+        assert!(store.owns(PORTAL, ObjectId(501)).await.expect("read"));
+        assert!(store.owns(PORTAL, ObjectId(502)).await.expect("read"));
+        assert!(!store.owns(PORTAL, ObjectId(503)).await.expect("read"));
+        assert!(!store.owns(PortalId(1), ObjectId(502)).await.expect("read"));
+    }
+}

@@ -1,0 +1,51 @@
+//! What the write path remembers: which commands are done, and which tickets Deeto created
+//! (the only tickets it may ever update).
+
+use async_trait::async_trait;
+
+use super::StoreError;
+use crate::commands::CommandId;
+use crate::domain::ids::{ObjectId, PortalId};
+
+/// Commands carried out, per portal: a replay of a done command changes nothing.
+#[async_trait]
+pub trait CommandLedger: Send + Sync {
+    async fn is_done(&self, portal: PortalId, id: &CommandId) -> Result<bool, StoreError>;
+    /// Records the command as done (idempotent).
+    async fn mark_done(
+        &self,
+        portal: PortalId,
+        id: &CommandId,
+        at_ms: i64,
+    ) -> Result<(), StoreError>;
+}
+
+/// A ticket Deeto created for a connection, and what it is associated with.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct DeetoTicket {
+    pub ticket_id: ObjectId,
+    /// The connection's id on the Deeto platform.
+    pub connection: String,
+    pub deal_id: ObjectId,
+    pub contacts: Vec<ObjectId>,
+    /// The last `deeto_status` and `deeto_type` (option value) written, to re-create the
+    /// ticket if someone removed it.
+    pub status: String,
+    pub kind: String,
+}
+
+/// Deeto's tickets, per portal.
+#[async_trait]
+pub trait TicketStore: Send + Sync {
+    /// The ticket recorded for a connection, if any.
+    async fn for_connection(
+        &self,
+        portal: PortalId,
+        connection: &str,
+    ) -> Result<Option<DeetoTicket>, StoreError>;
+    /// Records (or replaces, after a re-creation) the connection's ticket; from then on the
+    /// ticket is Deeto's ([`TicketStore::owns`]).
+    async fn put(&self, portal: PortalId, ticket: &DeetoTicket) -> Result<(), StoreError>;
+    /// True when Deeto created this ticket: the write guard allows updates to no other.
+    async fn owns(&self, portal: PortalId, ticket: ObjectId) -> Result<bool, StoreError>;
+}
