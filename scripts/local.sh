@@ -5,7 +5,9 @@
 #   3. runs the functions in cargo-lambda's Lambda runtime emulator;
 #   4. posts a HubSpot-signed webhook batch and shows every event arriving on the sync queue;
 #   5. makes changes in the HubSpot simulator and shows the sync worker turning them into
-#      Deeto's records (DynamoDB) and messages on the outbound queue (the Deeto platform's inbox).
+#      Deeto's records (DynamoDB) and messages on the outbound queue (the Deeto platform's inbox);
+#   6. sends the Deeto platform's commands to POST /deeto/events and shows what they wrote in
+#      HubSpot, and that nothing outside Deeto's write scope was ever written.
 # KEEP_RUNNING=1 leaves moto and the functions up afterwards (stop with `make clean-local`).
 set -euo pipefail
 source "$(dirname "$0")/env.sh"
@@ -29,7 +31,7 @@ step "local AWS: moto, with the resources template.yaml declares"
 set -a; source "$LOCAL_DIR/moto.env"; set +a
 "$DEVSTACK" provision --prefix local- --env-dir "$LOCAL_DIR" \
   --secret-value "{\"client_id\":\"local-client\",\"client_secret\":\"$LOCAL_CLIENT_SECRET\"}" \
-  --function WebhookReceiverFunction --function OAuthCallbackFunction --function SyncWorkerFunction | tee "$LOCAL_DIR/resources.env"
+  --function WebhookReceiverFunction --function OAuthCallbackFunction --function SyncWorkerFunction --function DeetoEventsFunction | tee "$LOCAL_DIR/resources.env"
 set -a; source "$LOCAL_DIR/resources.env"; set +a
 
 step "the HubSpot simulator (stands in for api.hubapi.com and app.hubspot.com)"
@@ -47,7 +49,7 @@ echo "HubSpot simulator: $SIM (log: .local/hubspot-sim.log)"
 step "functions in the Lambda runtime emulator (cargo lambda watch)"
 {
   # cargo-lambda gives every function one environment: the union of what the template declares.
-  cat "$LOCAL_DIR/WebhookReceiverFunction.env" "$LOCAL_DIR/OAuthCallbackFunction.env" "$LOCAL_DIR/SyncWorkerFunction.env" | grep -v -e '^PUBLIC_BASE_URL=' -e '^OAUTH_REDIRECT_URI=' | sort -u
+  cat "$LOCAL_DIR/WebhookReceiverFunction.env" "$LOCAL_DIR/OAuthCallbackFunction.env" "$LOCAL_DIR/SyncWorkerFunction.env" "$LOCAL_DIR/DeetoEventsFunction.env" | grep -v -e '^PUBLIC_BASE_URL=' -e '^OAUTH_REDIRECT_URI=' | sort -u
   echo "PUBLIC_BASE_URL=$RECEIVER_URL"
   echo "OAUTH_REDIRECT_URI=$OAUTH_URL/oauth/callback"
   echo "HUBSPOT_API_BASE=$SIM"
@@ -155,6 +157,60 @@ curl -sS -X DELETE "$SIM/_sim/portals/62515/objects/contacts/$ADA" -o /dev/null
 webhooks_idle
 sync_worker
 "$DEVSTACK" drain --queue-url "$OutboundQueue" --expect 2 | python3 -c 'import json,sys; [print("  ", json.loads(l)["type"], json.loads(l).get("changes", {}).get("jobtitle", "")) for l in sys.stdin]'
+
+step "the Deeto platform sends commands: POST /deeto/events with the tenant's licence key"
+EVENTS_URL="http://127.0.0.1:$PORT/lambda-url/deeto-events/deeto/events"
+new_id() { python3 -c 'import json,sys; print(json.load(sys.stdin)["id"])'; }
+BEN="$(sim_json POST /_sim/portals/62515/objects/contacts '{"properties":{"email":"ben@acme.test","firstname":"Ben"}}' | new_id)"
+ACME="$(sim_json POST /_sim/portals/62515/objects/companies '{"properties":{"name":"Acme","domain":"acme.test"}}' | new_id)"
+PAT="$(sim_json POST /_sim/portals/62515/objects/contacts '{"properties":{"email":"pat@prospect.test","firstname":"Pat"}}' | new_id)"
+DEAL="$(sim_json POST /_sim/portals/62515/objects/deals '{"properties":{"dealname":"Prospect Inc","dealstage":"appointmentscheduled","pipeline":"default"}}' | new_id)"
+sim_json POST /_sim/portals/62515/associations "{\"fromType\":\"contacts\",\"fromId\":$BEN,\"toType\":\"companies\",\"toId\":$ACME,\"typeId\":1}" > /dev/null
+sim_json POST /_sim/portals/62515/associations "{\"fromType\":\"contacts\",\"fromId\":$PAT,\"toType\":\"deals\",\"toId\":$DEAL}" > /dev/null
+echo "HubSpot has Ben ($BEN) at Acme ($ACME), and Pat ($PAT) on an open deal ($DEAL)"
+command() {
+  printf '  %s -> ' "$(python3 -c 'import json,sys; print(json.loads(sys.argv[1])["type"])' "$1")"
+  curl -sS -w ' (HTTP %{http_code})\n' -X POST "$EVENTS_URL" -H "Authorization: Bearer $LICENSE_KEY" \
+    -H 'content-type: application/json' -d "$1"
+}
+command "{\"type\":\"reference.created\",\"id\":\"local-ref-ben\",\"contactId\":$BEN,\"deetoId\":\"ref-ben\",\"companyDeetoId\":\"co-acme\"}"
+command '{"type":"lead.created","id":"local-lead-cy","deetoId":"lead-cy","email":"cy@prospect.test","firstName":"Cy","lastName":"Young","company":"Prospect Inc","jobTitle":"CFO"}'
+command "{\"type\":\"connection.created\",\"id\":\"local-conn-1\",\"deetoId\":\"conn-1\",\"prospectContactId\":$PAT,\"referenceContactId\":$BEN,\"connectionType\":\"reference_call\",\"status\":\"scheduled\"}"
+echo "  a wrong licence key:"
+curl -sS -o /dev/null -w '  HTTP %{http_code}\n' -X POST "$EVENTS_URL" -H 'Authorization: Bearer dto_not_the_key' -d '{}'
+webhooks_idle
+sync_worker
+webhooks_idle
+sync_worker > /dev/null   # HubSpot's own webhooks for Deeto's writes
+show() { curl -s "$SIM/_sim/portals/62515/objects/$1/$2" | python3 -c "import json,sys; r=json.load(sys.stdin); p=r['properties']; print('  $1 $2:', {k: p.get(k) for k in sys.argv[1:]})" "${@:3}"; }
+show contacts "$BEN" email deeto_id
+show companies "$ACME" name deeto_id
+show deals "$DEAL" dealname deeto_id
+LEAD="$(curl -s -X POST "$SIM/crm/objects/2026-09/contacts/search" -H 'content-type: application/json' -H "Authorization: Bearer $(curl -s -X POST "$SIM/_sim/portals/62515/tokens" | python3 -c 'import json,sys; print(json.load(sys.stdin)["access_token"])')" \
+  -d '{"filterGroups":[{"filters":[{"propertyName":"email","operator":"EQ","value":"cy@prospect.test"}]}]}' | python3 -c 'import json,sys; print(json.load(sys.stdin)["results"][0]["id"])')"
+show contacts "$LEAD" email firstname lastname company jobtitle deeto_id
+TICKET="$(curl -s "$SIM/_sim/portals/62515/objects/deals/$DEAL" | python3 -c 'import json,sys; print(json.load(sys.stdin)["associations"]["tickets"]["results"][0]["id"])')"
+show tickets "$TICKET" subject hs_pipeline hs_pipeline_stage deeto_id deeto_status deeto_type
+echo "Deeto's inbox: the records these commands made relevant (reference, company, prospect, deal,"
+echo "lead), read once from HubSpot and now kept current by the sync worker:"
+"$DEVSTACK" drain --queue-url "$OutboundQueue" --expect 5
+
+step "the connection completes (connection.updated); a replayed command changes nothing"
+command '{"type":"connection.updated","id":"local-conn-1-done","deetoId":"conn-1","status":"completed"}'
+command "{\"type\":\"reference.created\",\"id\":\"local-ref-ben\",\"contactId\":$BEN,\"deetoId\":\"ref-ben\",\"companyDeetoId\":\"co-acme\"}"
+WRITES_BEFORE="$(curl -s "$SIM/_sim/journal?writesOnly=true" | python3 -c 'import json,sys; print(len(json.load(sys.stdin)["results"]))')"
+sync_worker
+show tickets "$TICKET" deeto_status deeto_type
+echo "  HubSpot writes by that batch: $(( $(curl -s "$SIM/_sim/journal?writesOnly=true" | python3 -c 'import json,sys; print(len(json.load(sys.stdin)["results"]))') - WRITES_BEFORE )) (the ticket update; the replay wrote nothing)"
+
+step "Deeto's write scope: every write HubSpot received in this run, and DELETE requests"
+curl -s "$SIM/_sim/journal?writesOnly=true" | python3 -c '
+import json, sys
+from collections import Counter
+entries = json.load(sys.stdin)["results"]
+for (method, path), n in sorted(Counter((e["method"], "/".join(p if not p.isdigit() else "{id}" for p in e["path"].split("/"))) for e in entries).items()):
+    print(f"  {n:>3}  {method} {path}")'
+curl -s "$SIM/_sim/journal?method=DELETE" | python3 -c 'import json,sys; print("   DELETE requests:", len(json.load(sys.stdin)["results"]))'
 
 step "done"
 if [[ "${KEEP_RUNNING:-0}" == 1 ]]; then

@@ -77,7 +77,7 @@ impl WriteGuard {
         for (id, answer) in tickets.iter().zip(answers) {
             match answer {
                 Ok(true) => {}
-                Ok(false) => {}
+                Ok(false) => foreign.push(*id),
                 Err(err) => {
                     return Err(HubSpotError::new(
                         HubSpotErrorKind::Upstream,

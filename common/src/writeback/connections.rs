@@ -295,7 +295,7 @@ impl Writer<'_> {
 
     /// A new ticket: subject, the tenant's pipeline and stage, Deeto's properties, and its
     /// associations with the deal and both contacts.
-    fn ticket_input(&self, ticket: &DeetoTicket, subject: Option<&str>) -> Value {
+    pub(super) fn ticket_input(&self, ticket: &DeetoTicket, subject: Option<&str>) -> Value {
         let mut props = state_properties(ticket);
         let subject = subject.map_or_else(|| default_subject(ticket), str::to_owned);
         props.insert("subject".into(), subject.into());

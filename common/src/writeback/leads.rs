@@ -101,7 +101,7 @@ impl Writer<'_> {
 }
 
 /// The lead's fields, by HubSpot property name; absent optional fields are not sent.
-fn lead_properties(lead: &LeadCreated) -> Properties {
+pub(super) fn lead_properties(lead: &LeadCreated) -> Properties {
     let mut props = deeto_id(&lead.deeto_id);
     props.insert("email".into(), lead.email.clone().into());
     props.insert("firstname".into(), lead.first_name.clone().into());

@@ -40,6 +40,8 @@ struct Harness {
     worker: SyncWorker,
     outbound_url: String,
     tenant: TenantId,
+    /// The journal position after the install-like set-up: what the test itself caused.
+    installed: u64,
 }
 
 impl Harness {
@@ -108,6 +110,7 @@ impl Harness {
             tickets: hubspot.tickets.clone(),
             commands: Arc::new(DynamoCommandLedger::new(dynamo.clone(), &table)),
         };
+        let installed = sim.journal_mark();
         Self {
             stack,
             sim,
@@ -117,6 +120,7 @@ impl Harness {
             worker,
             outbound_url,
             tenant: tenant.id,
+            installed,
         }
     }
 
@@ -195,6 +199,7 @@ impl Harness {
     fn assert_no_hubspot_writes(&self) {
         let writes = self.sim.journal(&JournalQuery {
             writes_only: Some(true),
+            since: Some(self.installed),
             ..JournalQuery::default()
         });
         assert!(writes.is_empty(), "{writes:?}");
