@@ -6,8 +6,6 @@ use std::sync::Arc;
 
 use common::adapters::dynamodb::oauth_state::DynamoOAuthStateStore;
 use common::adapters::hubspot_stack::HubSpotStack;
-use common::adapters::secrets::AppCredentials;
-use common::config::HubSpotEndpoints;
 use common::domain::ids::{PortalId, TenantId};
 use common::install::{
     CallbackParams, InstallError, Installer, LicenseKey, disconnect_tenant, hash_license_key,
@@ -18,7 +16,6 @@ use common::ports::{
 };
 use hubspot_sim::{JournalQuery, RunningSim, SimConfig, Simulator};
 use integration_tests::TestStack;
-use secrecy::SecretString;
 
 const REDIRECT: &str = "https://abc123xyz.execute-api.eu-west-1.amazonaws.com/oauth/callback";
 const PORTAL: PortalId = PortalId(62515);
@@ -37,20 +34,8 @@ impl Install {
         let sim = Simulator::start(SimConfig::default())
             .await
             .expect("simulator");
-        let base = url::Url::parse(&sim.base_url()).expect("url");
-        let app = SimConfig::default().app;
-        let credentials = AppCredentials {
-            client_id: app.client_id,
-            client_secret: SecretString::from(app.client_secret),
-        };
-        let endpoints = HubSpotEndpoints {
-            api_base: base.clone(),
-            auth_base: base,
-        };
         let table = stack.reference("Table");
-        let prefix = format!("{}portal/", table);
-        let hubspot = HubSpotStack::build(&stack.sdk, &table, &prefix, &credentials, &endpoints)
-            .expect("stack");
+        let hubspot = crate::sim_stack::hubspot_stack(&stack, &sim);
         let states = Arc::new(DynamoOAuthStateStore::new(
             aws_sdk_dynamodb::Client::new(&stack.sdk),
             &table,

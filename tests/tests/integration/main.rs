@@ -6,6 +6,7 @@ mod hubspot_client;
 mod install;
 mod lambda_runtime;
 mod local_stack;
+mod sim_stack;
 mod sync_runtime;
 mod sync_store;
 mod sync_worker;

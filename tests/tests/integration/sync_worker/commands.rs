@@ -309,10 +309,21 @@ async fn missing_records_are_permanent_failures_with_their_reason_and_spare_the_
     let unknown = h.command(
         json!({"type": "connection.updated", "id": "u-none", "deetoId": "never", "status": "x"}),
     );
+    let gone_deal = h.command(
+        json!({"type": "connection.created", "id": "c-gone", "deetoId": "dg",
+        "prospectContactId": ada, "referenceContactId": ada, "dealId": 999_998,
+        "connectionType": "meeting", "status": "new"}),
+    );
 
     let outcome = h
         .worker
-        .process(vec![fine, ghost.clone(), no_deal.clone(), unknown.clone()])
+        .process(vec![
+            fine,
+            ghost.clone(),
+            no_deal.clone(),
+            unknown.clone(),
+            gone_deal.clone(),
+        ])
         .await;
 
     assert!(outcome.failed_ids.is_empty(), "{outcome:?}");
@@ -332,6 +343,18 @@ async fn missing_records_are_permanent_failures_with_their_reason_and_spare_the_
     assert!(
         reasons[unknown.0.as_str()].contains("unknown connection"),
         "{reasons:?}"
+    );
+    assert!(
+        reasons[gone_deal.0.as_str()].contains("deal 999998 does not exist"),
+        "{reasons:?}"
+    );
+    let tickets = h.sim.journal(&JournalQuery {
+        path_contains: Some("/tickets/batch/create".into()),
+        ..JournalQuery::default()
+    });
+    assert!(
+        tickets.is_empty(),
+        "no ticket for a connection without its deal"
     );
     assert_eq!(
         h.property(ObjectType::Contacts, ada, "deeto_id").as_deref(),

@@ -15,9 +15,7 @@ use common::adapters::dynamodb::commands::DynamoCommandLedger;
 use common::adapters::dynamodb::records::DynamoRecordStore;
 use common::adapters::dynamodb::sync_config::DynamoSyncConfig;
 use common::adapters::hubspot_stack::HubSpotStack;
-use common::adapters::secrets::AppCredentials;
 use common::adapters::sqs::SqsJobQueue;
-use common::config::HubSpotEndpoints;
 use common::domain::ids::{ObjectId, PortalId, TenantId};
 use common::ports::{SystemClock, Tenant, TenantStore, TokenVault};
 use common::queue::{SyncMessage, WebhookDelivery};
@@ -52,20 +50,8 @@ impl Harness {
         let mut config = SimConfig::default();
         config.webhooks.target_url = Some(sink.url.clone());
         let sim = Simulator::start(config).await.expect("simulator");
-        let base = url::Url::parse(&sim.base_url()).expect("url");
-        let app = SimConfig::default().app;
-        let credentials = AppCredentials {
-            client_id: app.client_id,
-            client_secret: SecretString::from(app.client_secret),
-        };
-        let endpoints = HubSpotEndpoints {
-            api_base: base.clone(),
-            auth_base: base,
-        };
         let table = stack.reference("Table");
-        let prefix = format!("{table}portal/");
-        let hubspot = HubSpotStack::build(&stack.sdk, &table, &prefix, &credentials, &endpoints)
-            .expect("stack");
+        let hubspot = crate::sim_stack::hubspot_stack(&stack, &sim);
         let tenant = Tenant::pending(TenantId("acme".into()), "Acme");
         hubspot
             .tenants

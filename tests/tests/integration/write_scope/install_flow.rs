@@ -4,15 +4,11 @@
 use std::sync::Arc;
 
 use common::adapters::dynamodb::oauth_state::DynamoOAuthStateStore;
-use common::adapters::hubspot_stack::HubSpotStack;
-use common::adapters::secrets::AppCredentials;
-use common::config::HubSpotEndpoints;
 use common::domain::ids::{PortalId, TenantId};
 use common::install::{CallbackParams, Installer, hash_license_key, new_license_key};
 use common::ports::{SystemClock, Tenant, TenantStore};
 use hubspot_sim::{JournalQuery, SimConfig, Simulator};
 use integration_tests::TestStack;
-use secrecy::SecretString;
 
 use super::assert_within_write_scope;
 
@@ -24,20 +20,8 @@ async fn installing_writes_only_deetos_property_group_and_properties() {
     let sim = Simulator::start(SimConfig::default())
         .await
         .expect("simulator");
-    let base = url::Url::parse(&sim.base_url()).expect("url");
-    let app = SimConfig::default().app;
-    let credentials = AppCredentials {
-        client_id: app.client_id,
-        client_secret: SecretString::from(app.client_secret),
-    };
-    let endpoints = HubSpotEndpoints {
-        api_base: base.clone(),
-        auth_base: base,
-    };
     let table = stack.reference("Table");
-    let prefix = format!("{table}portal/");
-    let hubspot =
-        HubSpotStack::build(&stack.sdk, &table, &prefix, &credentials, &endpoints).expect("stack");
+    let hubspot = crate::sim_stack::hubspot_stack(&stack, &sim);
     let installer = Installer {
         tenants: hubspot.tenants.clone(),
         states: Arc::new(DynamoOAuthStateStore::new(
