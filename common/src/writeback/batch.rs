@@ -185,3 +185,41 @@ pub async fn read(
     }
     Ok(found)
 }
+
+/// HubSpot's search allows five filter groups (ORed) per request.
+const SEARCH_GROUPS: usize = 5;
+
+/// Records whose `property` equals one of `values` (exactly; one filter group per value),
+/// by value. Search has its own rate limit (5 per second), so callers use it only to recover.
+pub async fn search_equal(
+    api: &dyn HubSpotApi,
+    portal: PortalId,
+    object: &str,
+    property: &str,
+    values: &BTreeSet<String>,
+) -> Result<BTreeMap<String, ObjectId>, HubSpotError> {
+    let path = format!("/crm/objects/{API_VERSION}/{object}/search");
+    let all: Vec<&String> = values.iter().collect();
+    let mut found = BTreeMap::new();
+    for chunk in all.chunks(SEARCH_GROUPS) {
+        let groups: Vec<Value> = chunk
+            .iter()
+            .map(|v| json!({"filters": [{"propertyName": property, "operator": "EQ", "value": v}]}))
+            .collect();
+        let body = json!({"filterGroups": groups, "properties": [property], "limit": 100});
+        let mut request = ApiRequest::post(&path, body);
+        request.kind = crate::ports::CallKind::Search;
+        let response = api.send(portal, request).await?;
+        let answer: Answer = parse(response.body, &path)?;
+        for result in answer.results {
+            let value = result["properties"][property].as_str().map(str::to_owned);
+            if let (Some(value), Some(id)) = (value, id_in(&result)) {
+                // Exact match only: HubSpot's EQ ignores case on strings.
+                if values.contains(&value) {
+                    found.entry(value).or_insert(id);
+                }
+            }
+        }
+    }
+    Ok(found)
+}

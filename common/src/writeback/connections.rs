@@ -7,7 +7,7 @@ use std::collections::{BTreeMap, BTreeSet};
 
 use serde_json::{Value, json};
 
-use super::batch::{Properties, create, read, update};
+use super::batch::{Properties, create, read, search_equal, update};
 use super::{Results, Writer, deeto_id, fail_all, refused};
 use crate::commands::{CommandId, ConnectionCreated, ConnectionUpdated};
 use crate::domain::ids::ObjectId;
@@ -213,6 +213,36 @@ impl Writer<'_> {
                 Err(err) => {
                     outcome.insert(message.clone(), (id.clone(), Err(err.into())));
                 }
+            }
+        }
+        // A ticket created by an attempt that failed before recording it carries the
+        // connection's `deeto_id`: find it rather than create a second one.
+        let unrecorded: BTreeSet<String> = wanted
+            .iter()
+            .filter(|(m, _)| !known.contains_key(*m) && !outcome.contains_key(*m))
+            .map(|(_, (_, ticket, _))| ticket.connection.clone())
+            .collect();
+        if !unrecorded.is_empty() {
+            match search_equal(self.api, self.portal, "tickets", "deeto_id", &unrecorded).await {
+                Ok(orphans) => {
+                    for (message, (command, ticket, _)) in &wanted {
+                        let Some(id) = orphans.get(&ticket.connection) else {
+                            continue;
+                        };
+                        let mut adopted = ticket.clone();
+                        adopted.ticket_id = *id;
+                        // Recorded first: the guard lets Deeto update only tickets it owns.
+                        match self.tickets.put(self.portal, &adopted).await {
+                            Ok(()) => {
+                                known.insert(message.clone(), adopted);
+                            }
+                            Err(err) => {
+                                outcome.insert(message.clone(), (command.clone(), Err(err.into())));
+                            }
+                        }
+                    }
+                }
+                Err(err) => return fail_tickets(wanted, err.into()),
             }
         }
         let ids: BTreeSet<String> = known.values().map(|t| t.ticket_id.to_string()).collect();

@@ -362,3 +362,50 @@ async fn missing_records_are_permanent_failures_with_their_reason_and_spare_the_
     );
     h.assert_write_scope(&[]);
 }
+
+#[tokio::test]
+async fn a_ticket_created_by_an_attempt_that_failed_to_record_it_is_adopted_not_duplicated() {
+    let h = Harness::start().await;
+    let prospect = h.create(ObjectType::Contacts, &[("email", "pat@prospect.test")]);
+    let reference = h.create(ObjectType::Contacts, &[("email", "ada@acme.test")]);
+    let deal = h.create(
+        ObjectType::Deals,
+        &[
+            ("dealname", "New"),
+            ("dealstage", "appointmentscheduled"),
+            ("pipeline", "default"),
+        ],
+    );
+    // What a crashed attempt leaves behind: the ticket exists in HubSpot, Deeto has no record.
+    let orphan = h.create(
+        ObjectType::Tickets,
+        &[
+            ("subject", "Deeto reference connection (meeting)"),
+            ("hs_pipeline", "0"),
+            ("hs_pipeline_stage", "1"),
+            ("deeto_id", "dconn-9"),
+        ],
+    );
+    let created = h.command(
+        json!({"type": "connection.created", "id": "c9", "deetoId": "dconn-9",
+        "prospectContactId": prospect, "referenceContactId": reference, "dealId": deal,
+        "connectionType": "meeting", "status": "scheduled"}),
+    );
+
+    assert_eq!(
+        h.worker.process(vec![created]).await,
+        BatchOutcome::default()
+    );
+
+    let creations = h.sim.journal(&JournalQuery {
+        path_contains: Some("/tickets/batch/create".into()),
+        ..JournalQuery::default()
+    });
+    assert!(creations.is_empty(), "no second ticket");
+    assert_eq!(
+        h.property(ObjectType::Tickets, orphan, "deeto_status")
+            .as_deref(),
+        Some("scheduled")
+    );
+    h.assert_write_scope(&[orphan]);
+}
