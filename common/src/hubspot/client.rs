@@ -226,6 +226,14 @@ impl HubSpotApi for ReqwestHubSpot {
                     self.tokens.invalidate(portal).await;
                     state.reauthenticated = true;
                 }
+                // A create whose answer was lost may have happened: resending could duplicate
+                // it. Only a refusal that says nothing happened (429) is resent.
+                Decision::RetryAfter(_)
+                    if request.creates && err.kind != HubSpotErrorKind::RateLimited =>
+                {
+                    tracing::warn!(attempt = state.attempts, kind = ?err.kind, status = ?err.status, "a create failed without a clear answer; not resending it");
+                    return Err(err);
+                }
                 Decision::RetryAfter(wait) => {
                     tracing::info!(attempt = state.attempts, kind = ?err.kind, status = ?err.status, wait_ms = wait.as_millis() as u64, "retrying HubSpot call");
                     tokio::time::sleep(wait).await;

@@ -35,6 +35,9 @@ pub struct ApiRequest {
     pub query: Vec<(String, String)>,
     pub body: Option<Value>,
     pub kind: CallKind,
+    /// The call creates records: an answer lost to a timeout or a 5xx may hide a success, so
+    /// the client must not resend it on its own (the caller recovers, e.g. by looking first).
+    pub creates: bool,
 }
 
 impl ApiRequest {
@@ -45,6 +48,7 @@ impl ApiRequest {
             query: Vec::new(),
             body: None,
             kind: CallKind::Standard,
+            creates: false,
         }
     }
 
@@ -55,7 +59,14 @@ impl ApiRequest {
             query: Vec::new(),
             body: Some(body),
             kind: CallKind::Standard,
+            creates: false,
         }
+    }
+
+    /// Marks a call that creates records (see [`ApiRequest::creates`]).
+    pub fn creating(mut self) -> Self {
+        self.creates = true;
+        self
     }
 
     pub fn with_query(mut self, name: &str, value: impl Into<String>) -> Self {

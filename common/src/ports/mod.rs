@@ -18,4 +18,4 @@ pub use tenants::{
     TenantStore,
 };
 pub use tokens::{CachedToken, RateBudget, TokenCache, TokenError, TokenProvider, TokenVault};
-pub use writeback::{CommandLedger, DeetoTicket, TicketStore};
+pub use writeback::{Claim, CommandLedger, DeetoTicket, TicketStore};

@@ -34,6 +34,18 @@ pub struct DeetoTicket {
     pub kind: String,
 }
 
+/// The outcome of claiming the creation of a connection's ticket.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Claim {
+    /// Nobody tried before: create it.
+    Won,
+    /// An earlier attempt claimed it and its lease ran out without a ticket being recorded: it
+    /// may have created one (its answer lost). Look for it before creating.
+    Abandoned,
+    /// Another attempt is creating it right now: come back later.
+    Held,
+}
+
 /// Deeto's tickets, per portal.
 #[async_trait]
 pub trait TicketStore: Send + Sync {
@@ -48,4 +60,16 @@ pub trait TicketStore: Send + Sync {
     async fn put(&self, portal: PortalId, ticket: &DeetoTicket) -> Result<(), StoreError>;
     /// True when Deeto created this ticket: the write guard allows updates to no other.
     async fn owns(&self, portal: PortalId, ticket: ObjectId) -> Result<bool, StoreError>;
+
+    /// Claims the creation of the connection's ticket for `lease_ms` (a conditional write),
+    /// so two workers never both create one. `replacing` is the removed ticket a new one
+    /// replaces (none for the first): each replacement is claimed afresh.
+    async fn claim_creation(
+        &self,
+        portal: PortalId,
+        connection: &str,
+        replacing: Option<ObjectId>,
+        now_ms: i64,
+        lease_ms: i64,
+    ) -> Result<Claim, StoreError>;
 }

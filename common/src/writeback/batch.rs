@@ -113,9 +113,8 @@ pub async fn create<K: Ord + Clone>(
                 input
             })
             .collect();
-        let response = api
-            .send(portal, ApiRequest::post(&path, json!({"inputs": body})))
-            .await?;
+        let request = ApiRequest::post(&path, json!({"inputs": body})).creating();
+        let response = api.send(portal, request).await?;
         let answer: Answer = parse(response.body, &path)?;
         let key_of = |trace: &str| {
             let index: usize = trace.parse().ok()?;
@@ -190,14 +189,15 @@ pub async fn read(
 const SEARCH_GROUPS: usize = 5;
 
 /// Records whose `property` equals one of `values` (exactly; one filter group per value),
-/// by value. Search has its own rate limit (5 per second), so callers use it only to recover.
+/// by value, every match (the first 100 per request). Search has its own rate limit (5 per
+/// second), so callers use it only to recover.
 pub async fn search_equal(
     api: &dyn HubSpotApi,
     portal: PortalId,
     object: &str,
     property: &str,
     values: &BTreeSet<String>,
-) -> Result<BTreeMap<String, ObjectId>, HubSpotError> {
+) -> Result<BTreeMap<String, Vec<ObjectId>>, HubSpotError> {
     let path = format!("/crm/objects/{API_VERSION}/{object}/search");
     let all: Vec<&String> = values.iter().collect();
     let mut found = BTreeMap::new();
@@ -216,7 +216,7 @@ pub async fn search_equal(
             if let (Some(value), Some(id)) = (value, id_in(&result)) {
                 // Exact match only: HubSpot's EQ ignores case on strings.
                 if values.contains(&value) {
-                    found.entry(value).or_insert(id);
+                    found.entry(value).or_insert_with(Vec::new).push(id);
                 }
             }
         }

@@ -46,13 +46,21 @@ impl Writer<'_> {
     /// Carries out `(message id, command)` pairs of this portal, in the order references,
     /// leads, new connections, connection updates (an update may follow its creation in one
     /// batch). Commands already done are acknowledged without touching HubSpot.
-    pub async fn carry_out(&self, commands: Vec<(String, DeetoCommand)>) -> Outcomes {
+    pub async fn carry_out(&self, commands: Vec<(String, i64, DeetoCommand)>) -> Outcomes {
         let mut outcomes = Outcomes::new();
         let mut references = Vec::new();
         let mut leads = Vec::new();
         let mut created = Vec::new();
         let mut updated = Vec::new();
-        for (message, command) in commands {
+        // The same command delivered twice in one batch (a resent request) is done once; its
+        // copies share the outcome.
+        let mut copies: BTreeMap<CommandId, Vec<String>> = BTreeMap::new();
+        for (message, received_at, command) in commands {
+            let seen = copies.entry(command.id().clone()).or_default();
+            seen.push(message.clone());
+            if seen.len() > 1 {
+                continue;
+            }
             match self.ledger.is_done(self.portal, command.id()).await {
                 Ok(true) => {
                     tracing::info!(command = %command.id(), "already done; replay ignored");
@@ -69,7 +77,7 @@ impl Writer<'_> {
                 DeetoCommand::ReferenceCreated(c) => references.push((message, c)),
                 DeetoCommand::LeadCreated(c) => leads.push((message, c)),
                 DeetoCommand::ConnectionCreated(c) => created.push((message, c)),
-                DeetoCommand::ConnectionUpdated(c) => updated.push((message, c)),
+                DeetoCommand::ConnectionUpdated(c) => updated.push((message, c, received_at)),
             }
         }
         let mut done: Vec<(String, CommandId)> = Vec::new();
@@ -89,6 +97,14 @@ impl Writer<'_> {
             if let Err(err) = self.ledger.mark_done(self.portal, &id, self.now_ms).await {
                 // The writes are idempotent: a retry repeats them harmlessly, then records.
                 outcomes.insert(message, Err(err.into()));
+            }
+        }
+        for messages in copies.into_values() {
+            let Some(outcome) = messages.first().and_then(|m| outcomes.get(m)).cloned() else {
+                continue;
+            };
+            for copy in messages.into_iter().skip(1) {
+                outcomes.insert(copy, outcome.clone());
             }
         }
         outcomes

@@ -63,7 +63,7 @@ async fn a_command_already_done_is_acknowledged_without_calling_hubspot() {
         .await
         .expect("recorded");
 
-    let outcomes = f.writer().carry_out(vec![("m1".into(), done)]).await;
+    let outcomes = f.writer().carry_out(vec![("m1".into(), 1, done)]).await;
 
     assert_eq!(outcomes["m1"], Ok(()));
     assert!(f.api.calls().is_empty());
@@ -76,7 +76,7 @@ async fn a_hubspot_outage_fails_the_commands_transiently_and_records_nothing() {
 
     let outcomes = f
         .writer()
-        .carry_out(vec![("m1".into(), reference("cmd-1"))])
+        .carry_out(vec![("m1".into(), 1, reference("cmd-1"))])
         .await;
 
     assert!(
@@ -88,16 +88,28 @@ async fn a_hubspot_outage_fails_the_commands_transiently_and_records_nothing() {
 }
 
 #[tokio::test]
-async fn an_update_of_an_unknown_connection_is_refused_without_calling_hubspot() {
+async fn an_update_of_an_unknown_connection_waits_then_is_refused_without_calling_hubspot() {
     let f = Fixture::new();
     let update = command(
         json!({"type": "connection.updated", "id": "u1", "deetoId": "never", "status": "done"}),
     );
 
-    let outcomes = f.writer().carry_out(vec![("m1".into(), update)]).await;
+    let long_ago = 1_000 - 16 * 60_000;
+    let fresh = f
+        .writer()
+        .carry_out(vec![("m1".into(), 1_000, update.clone())])
+        .await;
+    let stale = f
+        .writer()
+        .carry_out(vec![("m1".into(), long_ago, update)])
+        .await;
 
-    let Err(Failure::Permanent(reason)) = &outcomes["m1"] else {
-        panic!("{outcomes:?}");
+    assert!(
+        matches!(&fresh["m1"], Err(Failure::Transient(_))),
+        "may have overtaken its creation: {fresh:?}"
+    );
+    let Err(Failure::Permanent(reason)) = &stale["m1"] else {
+        panic!("{stale:?}");
     };
     assert!(reason.contains("unknown connection never"), "{reason}");
     assert!(f.api.calls().is_empty());
@@ -162,4 +174,21 @@ fn a_lead_is_created_with_its_fields_and_nothing_absent() {
 
     let names: Vec<&str> = props.keys().map(String::as_str).collect();
     assert_eq!(names, ["deeto_id", "email", "firstname", "lastname"]);
+}
+
+#[tokio::test]
+async fn a_command_delivered_twice_in_one_batch_is_done_once() {
+    let f = Fixture::new();
+    f.api.fail_with(Some(HubSpotErrorKind::Upstream));
+
+    let outcomes = f
+        .writer()
+        .carry_out(vec![
+            ("m1".into(), 1, reference("cmd-1")),
+            ("m2".into(), 1, reference("cmd-1")),
+        ])
+        .await;
+
+    assert_eq!(outcomes["m1"], outcomes["m2"]);
+    assert_eq!(f.api.calls().len(), 1, "one attempt for both copies");
 }

@@ -6,7 +6,7 @@ use common::adapters::dynamodb::commands::DynamoCommandLedger;
 use common::adapters::dynamodb::tickets::DynamoTicketStore;
 use common::commands::CommandId;
 use common::domain::ids::{ObjectId, PortalId};
-use common::ports::{CommandLedger, DeetoTicket, StoreError, TicketStore};
+use common::ports::{Claim, CommandLedger, DeetoTicket, StoreError, TicketStore};
 use integration_tests::TestStack;
 
 const PORTAL: PortalId = PortalId(62515);
@@ -157,4 +157,25 @@ async fn a_connection_item_without_its_fields_is_reported_corrupt() {
     let read = t.tickets.for_connection(PORTAL, "conn-9").await;
 
     assert!(matches!(read, Err(StoreError::Corrupt(_))), "{read:?}");
+}
+
+#[tokio::test]
+async fn a_creation_claim_is_held_for_its_lease_then_abandoned_and_each_replacement_is_fresh() {
+    let t = Stores::start().await;
+    let claim = |replacing: Option<u64>, now_ms: i64| {
+        t.tickets
+            .claim_creation(PORTAL, "conn-1", replacing.map(ObjectId), now_ms, 60_000)
+    };
+
+    assert_eq!(claim(None, 1_000_000).await, Ok(Claim::Won));
+    assert_eq!(claim(None, 1_030_000).await, Ok(Claim::Held));
+    assert_eq!(claim(None, 1_060_001).await, Ok(Claim::Abandoned));
+    assert_eq!(claim(None, 1_070_000).await, Ok(Claim::Held), "re-claimed");
+    assert_eq!(claim(Some(501), 1_070_000).await, Ok(Claim::Won));
+    assert_eq!(
+        t.tickets
+            .claim_creation(OTHER_PORTAL, "conn-1", None, 1_070_000, 60_000)
+            .await,
+        Ok(Claim::Won)
+    );
 }

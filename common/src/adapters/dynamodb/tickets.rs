@@ -15,7 +15,7 @@ use aws_sdk_dynamodb::types::AttributeValue;
 use super::item::{Item, get_n, require_s, s, unavailable};
 use super::portal_pk;
 use crate::domain::ids::{ObjectId, PortalId};
-use crate::ports::{DeetoTicket, StoreError, TicketStore};
+use crate::ports::{Claim, DeetoTicket, StoreError, TicketStore};
 
 #[derive(Debug, Clone)]
 pub struct DynamoTicketStore {
@@ -134,5 +134,39 @@ impl TicketStore for DynamoTicketStore {
 
     async fn owns(&self, portal: PortalId, ticket: ObjectId) -> Result<bool, StoreError> {
         Ok(self.get(portal, ownership_sk(ticket)).await?.is_some())
+    }
+    async fn claim_creation(
+        &self,
+        portal: PortalId,
+        connection: &str,
+        replacing: Option<ObjectId>,
+        now_ms: i64,
+        lease_ms: i64,
+    ) -> Result<Claim, StoreError> {
+        let replacing = replacing.map_or(0, |t| t.0);
+        let result = self
+            .client
+            .put_item()
+            .table_name(&self.table)
+            .item("pk", s(portal_pk(portal)))
+            .item("sk", s(format!("TICKET#CLAIM#{connection}#{replacing}")))
+            .item("claimed_at", AttributeValue::N(now_ms.to_string()))
+            // Free, or an earlier claim whose lease ran out (that attempt is gone).
+            .condition_expression("attribute_not_exists(pk) OR claimed_at < :expired")
+            .expression_attribute_values(
+                ":expired",
+                AttributeValue::N((now_ms - lease_ms).to_string()),
+            )
+            .return_values(aws_sdk_dynamodb::types::ReturnValue::AllOld)
+            .send()
+            .await;
+        match result {
+            Ok(out) if out.attributes.as_ref().is_some_and(|old| !old.is_empty()) => {
+                Ok(Claim::Abandoned)
+            }
+            Ok(_) => Ok(Claim::Won),
+            Err(err) if super::item::is_condition_failure(&err) => Ok(Claim::Held),
+            Err(err) => Err(unavailable("PutItem", err)),
+        }
     }
 }

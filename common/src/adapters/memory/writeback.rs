@@ -9,7 +9,7 @@ use async_trait::async_trait;
 
 use crate::commands::CommandId;
 use crate::domain::ids::{ObjectId, PortalId};
-use crate::ports::{CommandLedger, DeetoTicket, StoreError, TicketStore};
+use crate::ports::{Claim, CommandLedger, DeetoTicket, StoreError, TicketStore};
 
 fn poisoned() -> StoreError {
     StoreError::Unavailable("lock poisoned".into())
@@ -61,6 +61,8 @@ pub struct MemoryTicketStore {
 struct TicketsInner {
     by_connection: HashMap<(PortalId, String), DeetoTicket>,
     owned: HashSet<(PortalId, ObjectId)>,
+    /// Creation claims: (connection, ticket replaced) → when claimed.
+    claims: HashMap<(PortalId, String, Option<ObjectId>), i64>,
 }
 
 #[async_trait]
@@ -95,6 +97,25 @@ impl TicketStore for MemoryTicketStore {
             .map_err(|_| poisoned())?
             .owned
             .contains(&(portal, ticket)))
+    }
+
+    async fn claim_creation(
+        &self,
+        portal: PortalId,
+        connection: &str,
+        replacing: Option<ObjectId>,
+        now_ms: i64,
+        lease_ms: i64,
+    ) -> Result<Claim, StoreError> {
+        let mut inner = self.inner.lock().map_err(|_| poisoned())?;
+        let key = (portal, connection.to_owned(), replacing);
+        let claim = match inner.claims.get(&key) {
+            None => Claim::Won,
+            Some(at) if now_ms - at > lease_ms => Claim::Abandoned,
+            Some(_) => return Ok(Claim::Held),
+        };
+        inner.claims.insert(key, now_ms);
+        Ok(claim)
     }
 }
 
@@ -144,5 +165,19 @@ mod tests {
         assert!(store.owns(PORTAL, ObjectId(502)).await.expect("read"));
         assert!(!store.owns(PORTAL, ObjectId(503)).await.expect("read"));
         assert!(!store.owns(PortalId(1), ObjectId(502)).await.expect("read"));
+    }
+
+    #[tokio::test]
+    async fn a_creation_claim_is_held_for_its_lease_then_abandoned_and_each_replacement_is_fresh() {
+        let store = MemoryTicketStore::default();
+        let claim = |replacing: Option<u64>, now_ms: i64| {
+            store.claim_creation(PORTAL, "conn-1", replacing.map(ObjectId), now_ms, 60_000)
+        };
+
+        assert_eq!(claim(None, 1_000_000).await, Ok(Claim::Won));
+        assert_eq!(claim(None, 1_030_000).await, Ok(Claim::Held));
+        assert_eq!(claim(None, 1_060_001).await, Ok(Claim::Abandoned));
+        assert_eq!(claim(None, 1_070_000).await, Ok(Claim::Held), "re-claimed");
+        assert_eq!(claim(Some(501), 1_070_000).await, Ok(Claim::Won));
     }
 }

@@ -75,6 +75,16 @@ impl TicketStore for DownStore {
     async fn owns(&self, _: PortalId, _: ObjectId) -> Result<bool, StoreError> {
         Err(StoreError::Unavailable("down".into()))
     }
+    async fn claim_creation(
+        &self,
+        _: PortalId,
+        _: &str,
+        _: Option<ObjectId>,
+        _: i64,
+        _: i64,
+    ) -> Result<crate::ports::Claim, StoreError> {
+        Err(StoreError::Unavailable("down".into()))
+    }
 }
 
 async fn guarded() -> (Arc<RecordingApi>, WriteGuard) {
@@ -100,6 +110,7 @@ fn req(method: HttpMethod, path: &str, body: Option<Value>) -> ApiRequest {
         query: Vec::new(),
         body,
         kind: CallKind::Standard,
+        creates: false,
     }
 }
 

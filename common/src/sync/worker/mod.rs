@@ -76,14 +76,15 @@ impl BatchOutcome {
 #[derive(Default)]
 struct PortalMessages {
     events: Vec<(String, WebhookEvent)>,
-    commands: Vec<(String, DeetoCommand)>,
+    /// Message id, when it was accepted, the command.
+    commands: Vec<(String, i64, DeetoCommand)>,
 }
 
 impl PortalMessages {
     fn ids(&self) -> Vec<String> {
         let events = self.events.iter().map(|(id, _)| id.clone());
         events
-            .chain(self.commands.iter().map(|(id, _)| id.clone()))
+            .chain(self.commands.iter().map(|(id, _, _)| id.clone()))
             .collect()
     }
 }
@@ -117,7 +118,7 @@ impl SyncWorker {
                     .entry(delivery.portal_id)
                     .or_default()
                     .commands
-                    .push((id, delivery.command)),
+                    .push((id, delivery.received_at, delivery.command)),
                 Err(err) => {
                     outcome.add(id, Failure::Permanent(format!("malformed message: {err}")))
                 }

@@ -69,3 +69,53 @@ async fn server_errors_are_retried_and_validation_errors_are_not() {
     assert_eq!(statuses, [503, 503, 200, 400]);
     logs.assert_no_secret(&as_strs(&harness.secrets().await));
 }
+
+#[tokio::test]
+async fn a_create_is_resent_after_a_429_but_never_after_an_unclear_server_error() {
+    let harness = Harness::start().await;
+    harness.cache_access_token(now_ms() + 20 * 60_000).await;
+    let lambda = harness.lambda(RetryPolicy::default());
+    let create = |email: &str| {
+        ApiRequest::post(
+            CONTACTS,
+            serde_json::json!({"properties": {"email": email}}),
+        )
+        .creating()
+    };
+    let creates_answer = |status: u16| FaultRule {
+        method: Some("POST".into()),
+        path: "/crm/objects/*".into(),
+        fault: FaultKind::Status { status },
+        share: 1.0,
+        times: Some(1),
+        ..crm_reads_answer(status, 1.0, 1)
+    };
+
+    harness.sim.add_fault(creates_answer(429));
+    let mark = harness.sim.journal_mark();
+    let after_429 = lambda.send(PortalId(PORTAL), create("a@acme.test")).await;
+    let statuses_429: Vec<u16> = harness
+        .requests_since(mark, "/crm/")
+        .iter()
+        .map(|e| e.status)
+        .collect();
+
+    harness.sim.add_fault(creates_answer(503));
+    let mark = harness.sim.journal_mark();
+    let after_503 = lambda.send(PortalId(PORTAL), create("b@acme.test")).await;
+    let statuses_503: Vec<u16> = harness
+        .requests_since(mark, "/crm/")
+        .iter()
+        .map(|e| e.status)
+        .collect();
+
+    assert!(after_429.is_ok(), "{after_429:?}");
+    assert_eq!(statuses_429, [429, 201]);
+    let unclear = after_503.expect_err("a 503 on a create is the caller's to recover");
+    assert_eq!(unclear.status, Some(503));
+    assert_eq!(
+        statuses_503,
+        [503],
+        "a create whose outcome is unclear is not resent"
+    );
+}

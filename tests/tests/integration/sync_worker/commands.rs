@@ -3,6 +3,7 @@
 //! simulator's journal checked against the write-scope promise by an independent checker.
 
 use common::commands::DeetoCommand;
+use common::ports::{Claim, TicketStore};
 use common::queue::CommandDelivery;
 use hubspot_sim::AssociationChange;
 use serde_json::json;
@@ -12,12 +13,17 @@ use crate::write_scope::assert_within_write_scope;
 
 impl Harness {
     fn command(&self, command: Value) -> (String, String) {
+        self.command_received_at(command, now_ms())
+    }
+
+    /// A command as the queue holds it, received by the platform at `received_at`.
+    fn command_received_at(&self, command: Value, received_at: i64) -> (String, String) {
         let command: DeetoCommand = serde_json::from_value(command).expect("valid command");
         let id = format!("cmd:{}", command.id());
         let message = SyncMessage::DeetoCommandV1(CommandDelivery {
             portal_id: PortalId(PORTAL),
             tenant_id: self.tenant.clone(),
-            received_at: now_ms(),
+            received_at,
             command,
         });
         (id, serde_json::to_string(&message).expect("serialises"))
@@ -306,8 +312,10 @@ async fn missing_records_are_permanent_failures_with_their_reason_and_spare_the_
     let ghost = h.command(json!({"type": "reference.created", "id": "r-ghost", "contactId": 999_999, "deetoId": "d-ghost"}));
     let no_deal = h.command(json!({"type": "connection.created", "id": "c-none", "deetoId": "dc",
         "prospectContactId": ada, "referenceContactId": ada, "connectionType": "other", "status": "new"}));
-    let unknown = h.command(
+    // Received an hour ago: long past any wait for its connection's creation.
+    let unknown = h.command_received_at(
         json!({"type": "connection.updated", "id": "u-none", "deetoId": "never", "status": "x"}),
+        now_ms() - 3_600_000,
     );
     let gone_deal = h.command(
         json!({"type": "connection.created", "id": "c-gone", "deetoId": "dg",
@@ -376,15 +384,39 @@ async fn a_ticket_created_by_an_attempt_that_failed_to_record_it_is_adopted_not_
             ("pipeline", "default"),
         ],
     );
-    // What a crashed attempt leaves behind: the ticket exists in HubSpot, Deeto has no record.
-    let orphan = h.create(
-        ObjectType::Tickets,
-        &[
-            ("subject", "Deeto reference connection (meeting)"),
-            ("hs_pipeline", "0"),
-            ("hs_pipeline_stage", "1"),
-            ("deeto_id", "dconn-9"),
-        ],
+    // What a crashed attempt leaves behind: its claim, long expired, and the ticket it created
+    // in HubSpot with its deal, never recorded by Deeto.
+    let claim = h
+        .hubspot
+        .tickets
+        .claim_creation(
+            PortalId(PORTAL),
+            "dconn-9",
+            None,
+            now_ms() - 600_000,
+            60_000,
+        )
+        .await
+        .expect("claimed");
+    assert_eq!(claim, Claim::Won);
+    let ticket = |subject: &str| {
+        h.create(
+            ObjectType::Tickets,
+            &[
+                ("subject", subject),
+                ("hs_pipeline", "0"),
+                ("hs_pipeline_stage", "1"),
+                ("deeto_id", "dconn-9"),
+            ],
+        )
+    };
+    // Someone typed the same deeto_id on an unrelated ticket: never adopted.
+    let impostor = ticket("Renewal question");
+    let orphan = ticket("Deeto reference connection (meeting)");
+    h.associate(
+        (ObjectType::Tickets, orphan),
+        (ObjectType::Deals, deal),
+        Some(28),
     );
     let created = h.command(
         json!({"type": "connection.created", "id": "c9", "deetoId": "dconn-9",
@@ -407,5 +439,58 @@ async fn a_ticket_created_by_an_attempt_that_failed_to_record_it_is_adopted_not_
             .as_deref(),
         Some("scheduled")
     );
+    assert_eq!(
+        h.property(ObjectType::Tickets, impostor, "deeto_status"),
+        None
+    );
     h.assert_write_scope(&[orphan]);
+}
+
+#[tokio::test]
+async fn an_update_that_overtook_its_creation_waits_and_a_replayed_creation_keeps_the_later_state()
+{
+    let h = Harness::start().await;
+    let prospect = h.create(ObjectType::Contacts, &[("email", "pat@prospect.test")]);
+    let reference = h.create(ObjectType::Contacts, &[("email", "ada@acme.test")]);
+    let deal = h.create(
+        ObjectType::Deals,
+        &[
+            ("dealname", "New"),
+            ("dealstage", "appointmentscheduled"),
+            ("pipeline", "default"),
+        ],
+    );
+    let created = h.command(json!({"type": "connection.created", "id": "c5-created",
+        "deetoId": "dconn-5", "prospectContactId": prospect, "referenceContactId": reference,
+        "dealId": deal, "connectionType": "meeting", "status": "scheduled"}));
+    let done = h.command(json!({"type": "connection.updated", "id": "c5-done",
+        "deetoId": "dconn-5", "status": "completed"}));
+
+    // The update arrives first: it goes back to the queue, nothing is written.
+    let before = h.writes();
+    let early = h.worker.process(vec![done.clone()]).await;
+    assert_eq!(early.failed_ids, vec![done.0.clone()]);
+    assert_eq!(h.writes(), before);
+
+    assert_eq!(
+        h.worker.process(vec![created.clone()]).await,
+        BatchOutcome::default()
+    );
+    assert_eq!(h.worker.process(vec![done]).await, BatchOutcome::default());
+    let ticket = h.associated(ObjectType::Deals, deal, "tickets")[0];
+    // The creation delivered again (at least once): the later status stays.
+    assert_eq!(
+        h.worker.process(vec![created]).await,
+        BatchOutcome::default()
+    );
+    assert_eq!(
+        h.property(ObjectType::Tickets, ticket, "deeto_status")
+            .as_deref(),
+        Some("completed")
+    );
+    assert_eq!(
+        h.associated(ObjectType::Deals, deal, "tickets"),
+        vec![ticket]
+    );
+    h.assert_write_scope(&[ticket]);
 }
