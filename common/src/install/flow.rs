@@ -173,7 +173,16 @@ impl Installer {
                 StoreError::Conflict(_) => InstallError::PortalClaimed(portal),
                 other => InstallError::Store(other),
             })?;
-        let provisioned = provision_properties(self.hubspot.as_ref(), portal).await?;
+        let provisioned = match provision_properties(self.hubspot.as_ref(), portal).await {
+            Ok(provisioned) => provisioned,
+            Err(err) => {
+                // Without its properties the integration cannot write back: the portal stays
+                // disconnected (its work parked, not lost) until an install completes.
+                let reason = format!("install incomplete: {err}; fix it and install again");
+                self.tenants.mark_disconnected(portal, &reason, now).await?;
+                return Err(err.into());
+            }
+        };
         tracing::info!(tenant = %tenant_id, portal = %portal, reinstall, created = provisioned.created.len(), "install completed");
         Ok(InstallOutcome {
             tenant: tenant_id,

@@ -278,6 +278,19 @@ async fn a_deeto_property_of_the_wrong_type_is_named() {
         "{}",
         body_text(&answer)
     );
+    let binding = h
+        .tenants
+        .portal(PORTAL)
+        .await
+        .expect("read")
+        .expect("bound");
+    assert_eq!(
+        binding.status,
+        TenantStatus::Disconnected,
+        "half-installed is not connected"
+    );
+    let reason = binding.reason.unwrap_or_default();
+    assert!(reason.contains("install incomplete"), "{reason}");
 }
 
 #[tokio::test]
