@@ -4,6 +4,32 @@
 set -euo pipefail
 source "$(dirname "$0")/env.sh"
 
+# System packages the scripts rely on (Debian); only what is missing, and only once.
+apt_install() {
+  local missing=()
+  for spec in "$@"; do
+    local cmd="${spec%%:*}" pkg="${spec#*:}"
+    if [[ "$cmd" == venv ]]; then
+      python3 -c 'import ensurepip, venv' 2>/dev/null || missing+=("$pkg")
+    else
+      command -v "$cmd" >/dev/null || missing+=("$pkg")
+    fi
+  done
+  ((${#missing[@]} == 0)) && return 0
+  echo "==> installing ${missing[*]} (apt)"
+  local sudo=""; [[ "$(id -u)" == 0 ]] || sudo="sudo"
+  $sudo apt-get update -qq && $sudo apt-get install -y -qq "${missing[@]}"
+}
+apt_install curl:curl make:make venv:python3-venv
+
+# The Rust toolchain is the machine's (rustup); the checks CI runs need its two components.
+command -v cargo >/dev/null || { echo "cargo not found: install Rust with rustup (1.88 or later)" >&2; exit 1; }
+for component in rustfmt clippy; do
+  if ! cargo "${component/rustfmt/fmt}" --version >/dev/null 2>&1; then
+    echo "==> adding the $component component"; rustup component add "$component"
+  fi
+done
+
 LOCK="$ROOT/tools/python/requirements.lock"
 STAMP="$TOOLS_DIR/venv/.lock-sha256"
 want="$(sha256sum "$LOCK" | cut -d' ' -f1)"
@@ -13,4 +39,3 @@ if [[ ! -x "$TOOLS_DIR/venv/bin/python" || "$(cat "$STAMP" 2>/dev/null)" != "$wa
   "$TOOLS_DIR/venv/bin/pip" install --quiet --disable-pip-version-check -r "$LOCK"
   echo "$want" > "$STAMP"
 fi
-command -v curl >/dev/null || { echo "==> installing curl"; apt-get update -qq && apt-get install -y -qq curl; }

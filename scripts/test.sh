@@ -12,8 +12,9 @@ echo "==> template: cfn-lint and sam validate --lint"
 cfn-lint template.yaml
 sam validate --lint --template template.yaml > /dev/null
 
-echo "==> formatting"
+echo "==> formatting and clippy (benches included)"
 cargo fmt --all --check
+cargo clippy --workspace --all-targets --quiet -- -D warnings
 
 echo "==> starting moto"
 "$ROOT/scripts/moto.sh" start
