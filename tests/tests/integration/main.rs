@@ -1,6 +1,7 @@
 //! One integration-test binary: AWS through moto (the real wire protocol, the real SDK) and
 //! functions through cargo-lambda's Lambda runtime emulator.
 
+mod commands_runtime;
 mod deeto_events;
 mod hubspot_client;
 mod install;

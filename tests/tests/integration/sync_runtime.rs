@@ -19,7 +19,7 @@ use secrecy::SecretString;
 const PORTAL: u64 = 62515;
 
 /// A connected portal: tenant bound in DynamoDB, refresh token where the function looks.
-async fn connect(stack: &TestStack, sim: &RunningSim, env: &[(String, String)]) {
+pub(crate) async fn connect(stack: &TestStack, sim: &RunningSim, env: &[(String, String)]) {
     let var = |name: &str| {
         env.iter()
             .find(|(k, _)| k == name)
@@ -80,7 +80,7 @@ async fn dead_letter_reasons(stack: &TestStack, expected: usize) -> Vec<String> 
     reasons
 }
 
-fn sim_config() -> SimConfig {
+pub(crate) fn sim_config() -> SimConfig {
     let mut config = SimConfig::default();
     config.app.client_id = "local-client".into();
     config.app.client_secret = LOCAL_CLIENT_SECRET.into();
