@@ -14,7 +14,7 @@
 //! | 2. create a lead | `POST /crm/objects/{v}/contacts`, `POST .../contacts/batch/create` | properties ⊆ {`email`, `firstname`, `lastname`, `company`, `jobtitle`, `deeto_id`}, `email` required, no associations |
 //! | 3. create a ticket | `POST /crm/objects/{v}/tickets`, `POST .../tickets/batch/create` | properties ⊆ [`TICKET_PROPERTIES`]; associations only HubSpot-defined ticket→contact (16) or ticket→deal (28) |
 //! | 3. update a ticket | `PATCH /crm/objects/{v}/tickets/{id}`, `POST .../tickets/batch/update` | properties ⊆ [`TICKET_PROPERTIES`]; every id a ticket Deeto created ([`TicketStore::owns`]) |
-//! | 3. associate a ticket | `PUT /crm/objects/{v}/tickets/{id}/associations/default/{contacts\|deals}/{toId}`, `POST /crm/associations/{v}/tickets/{contacts\|deals}/batch/associate/default` | no body / `{inputs: [{from: {id}, to: {id}}]}`; every ticket Deeto's |
+//! | 3. associate a ticket | `PUT /crm/objects/{v}/tickets/{id}/associations/default/{contacts\|deals}/{toId}`, `POST /crm/associations/{v}/tickets/{contacts\|deals}/batch/associate/default` | no body / `{inputs: [{from: {id}, to: {id}}]}`; every ticket Deeto's, every target its own connection's deal or one of its two contacts ([`TicketStore::connection_of`]) |
 //! | 4. install's schema | `POST /crm/properties/{v}/{type}/groups` | `name` = `deeto` (types of [`owned_properties`]) |
 //! | 4. install's schema | `POST /crm/properties/{v}/{type}`, `POST .../batch/create` | `name` one of [`owned_properties`] for that type, `groupName` = `deeto` |
 //!
@@ -35,7 +35,7 @@
 mod bodies;
 mod rules;
 
-use std::collections::BTreeSet;
+use std::collections::{BTreeMap, BTreeSet};
 use std::sync::Arc;
 
 use async_trait::async_trait;
@@ -78,17 +78,62 @@ impl WriteGuard {
             match answer {
                 Ok(true) => {}
                 Ok(false) => foreign.push(*id),
-                Err(err) => {
-                    return Err(HubSpotError::new(
-                        HubSpotErrorKind::Upstream,
-                        None,
-                        format!("write guard cannot check ticket ownership: {err}"),
-                    ));
-                }
+                Err(err) => return Err(store_down(&err)),
             }
         }
         Ok(foreign)
     }
+
+    /// Why any of these associations is not between a Deeto ticket and its own connection's
+    /// deal or contacts; `None` when all are.
+    async fn misassociated(
+        &self,
+        portal: PortalId,
+        pairs: &[(ObjectId, rules::Target, ObjectId)],
+    ) -> Result<Option<String>, HubSpotError> {
+        let tickets: BTreeSet<ObjectId> = pairs.iter().map(|(ticket, _, _)| *ticket).collect();
+        let looked_up = join_all(
+            tickets
+                .iter()
+                .map(|id| self.tickets.connection_of(portal, *id)),
+        )
+        .await;
+        let mut connections = BTreeMap::new();
+        for (id, answer) in tickets.iter().zip(looked_up) {
+            match answer {
+                Ok(Some(connection)) => {
+                    connections.insert(*id, connection);
+                }
+                Ok(None) => return Ok(Some(format!("ticket {id} was not created by Deeto"))),
+                Err(err) => return Err(store_down(&err)),
+            }
+        }
+        for (ticket, target, to) in pairs {
+            let Some(connection) = connections.get(ticket) else {
+                continue;
+            };
+            let theirs = match target {
+                rules::Target::Deal => connection.deal_id == *to,
+                rules::Target::Contact => connection.contacts.contains(to),
+            };
+            if !theirs {
+                return Ok(Some(format!(
+                    "ticket {ticket} belongs to connection {}: {target:?} {to} is not one of its records",
+                    connection.connection
+                )));
+            }
+        }
+        Ok(None)
+    }
+}
+
+/// Not knowing is not a "no": the same request may pass once the store answers.
+fn store_down(err: &impl std::fmt::Display) -> HubSpotError {
+    HubSpotError::new(
+        HubSpotErrorKind::Upstream,
+        None,
+        format!("write guard cannot check ticket ownership: {err}"),
+    )
 }
 
 /// The refusal as callers see it, logged once: a refused request is a bug in Deeto.
@@ -117,6 +162,11 @@ impl HubSpotApi for WriteGuard {
                 if !foreign.is_empty() {
                     let ids: Vec<String> = foreign.iter().map(ToString::to_string).collect();
                     let reason = format!("tickets {} were not created by Deeto", ids.join(", "));
+                    return Err(refuse(portal, &request, &reason));
+                }
+            }
+            Ok(rules::Verdict::IfTheirs(pairs)) => {
+                if let Some(reason) = self.misassociated(portal, &pairs).await? {
                     return Err(refuse(portal, &request, &reason));
                 }
             }

@@ -60,6 +60,14 @@ pub trait TicketStore: Send + Sync {
     async fn put(&self, portal: PortalId, ticket: &DeetoTicket) -> Result<(), StoreError>;
     /// True when Deeto created this ticket: the write guard allows updates to no other.
     async fn owns(&self, portal: PortalId, ticket: ObjectId) -> Result<bool, StoreError>;
+    /// The connection a ticket Deeto created belongs to, as recorded now (its deal and
+    /// contacts): the write guard associates a ticket with nothing else. `None` when the
+    /// ticket is not Deeto's.
+    async fn connection_of(
+        &self,
+        portal: PortalId,
+        ticket: ObjectId,
+    ) -> Result<Option<DeetoTicket>, StoreError>;
 
     /// Claims the creation of the connection's ticket for `lease_ms` (a conditional write),
     /// so two workers never both create one. `replacing` is the removed ticket a new one

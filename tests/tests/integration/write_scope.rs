@@ -8,7 +8,7 @@
 //! this crate.
 
 mod checks;
-mod install_flow;
+pub(crate) mod install_flow;
 mod self_check;
 
 use common::hubspot::version::{API_VERSION, OAUTH_VERSION};

@@ -135,10 +135,21 @@ async fn a_recreated_ticket_replaces_the_connection_and_the_old_one_stays_deetos
 
     assert_eq!(
         t.tickets.for_connection(PORTAL, "conn-1").await,
-        Ok(Some(recreated))
+        Ok(Some(recreated.clone()))
     );
     assert_eq!(t.tickets.owns(PORTAL, ObjectId(501)).await, Ok(true));
     assert_eq!(t.tickets.owns(PORTAL, ObjectId(502)).await, Ok(true));
+    // A replaced ticket still leads to its connection, as it is now.
+    for ticket in [501, 502] {
+        assert_eq!(
+            t.tickets.connection_of(PORTAL, ObjectId(ticket)).await,
+            Ok(Some(recreated.clone()))
+        );
+    }
+    assert_eq!(
+        t.tickets.connection_of(PORTAL, ObjectId(503)).await,
+        Ok(None)
+    );
 }
 
 #[tokio::test]

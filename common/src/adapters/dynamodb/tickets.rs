@@ -135,6 +135,18 @@ impl TicketStore for DynamoTicketStore {
     async fn owns(&self, portal: PortalId, ticket: ObjectId) -> Result<bool, StoreError> {
         Ok(self.get(portal, ownership_sk(ticket)).await?.is_some())
     }
+
+    async fn connection_of(
+        &self,
+        portal: PortalId,
+        ticket: ObjectId,
+    ) -> Result<Option<DeetoTicket>, StoreError> {
+        let Some(owned) = self.get(portal, ownership_sk(ticket)).await? else {
+            return Ok(None);
+        };
+        let connection = require_s(&owned, "connection")?;
+        self.for_connection(portal, &connection).await
+    }
     async fn claim_creation(
         &self,
         portal: PortalId,

@@ -2,7 +2,7 @@
 //! of a command is kept, and a ticket stays Deeto's once recorded, even after its connection
 //! points at a newer one.
 
-use std::collections::{HashMap, HashSet};
+use std::collections::HashMap;
 use std::sync::Mutex;
 
 use async_trait::async_trait;
@@ -60,7 +60,8 @@ pub struct MemoryTicketStore {
 #[derive(Debug, Default)]
 struct TicketsInner {
     by_connection: HashMap<(PortalId, String), DeetoTicket>,
-    owned: HashSet<(PortalId, ObjectId)>,
+    /// Every ticket Deeto created, with its connection.
+    owned: HashMap<(PortalId, ObjectId), String>,
     /// Creation claims: (connection, ticket replaced) → when claimed.
     claims: HashMap<(PortalId, String, Option<ObjectId>), i64>,
 }
@@ -83,7 +84,9 @@ impl TicketStore for MemoryTicketStore {
 
     async fn put(&self, portal: PortalId, ticket: &DeetoTicket) -> Result<(), StoreError> {
         let mut inner = self.inner.lock().map_err(|_| poisoned())?;
-        inner.owned.insert((portal, ticket.ticket_id));
+        inner
+            .owned
+            .insert((portal, ticket.ticket_id), ticket.connection.clone());
         inner
             .by_connection
             .insert((portal, ticket.connection.clone()), ticket.clone());
@@ -96,7 +99,20 @@ impl TicketStore for MemoryTicketStore {
             .lock()
             .map_err(|_| poisoned())?
             .owned
-            .contains(&(portal, ticket)))
+            .contains_key(&(portal, ticket)))
+    }
+
+    async fn connection_of(
+        &self,
+        portal: PortalId,
+        ticket: ObjectId,
+    ) -> Result<Option<DeetoTicket>, StoreError> {
+        let inner = self.inner.lock().map_err(|_| poisoned())?;
+        Ok(inner
+            .owned
+            .get(&(portal, ticket))
+            .and_then(|connection| inner.by_connection.get(&(portal, connection.clone())))
+            .cloned())
     }
 
     async fn claim_creation(
@@ -165,6 +181,13 @@ mod tests {
         assert!(store.owns(PORTAL, ObjectId(502)).await.expect("read"));
         assert!(!store.owns(PORTAL, ObjectId(503)).await.expect("read"));
         assert!(!store.owns(PortalId(1), ObjectId(502)).await.expect("read"));
+        let of = |id| store.connection_of(PORTAL, ObjectId(id));
+        assert_eq!(
+            of(501).await,
+            Ok(Some(ticket(502))),
+            "replaced, still Deeto's"
+        );
+        assert_eq!(of(503).await, Ok(None));
     }
 
     #[tokio::test]

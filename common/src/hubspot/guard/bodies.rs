@@ -6,15 +6,14 @@ use std::collections::BTreeSet;
 use serde_json::{Map, Value};
 
 use super::rules::{
-    Checked, LEAD_PROPERTIES, LINK_PROPERTIES, Refusal, TICKET_PROPERTIES, Verdict, path_id, refuse,
+    Checked, LEAD_PROPERTIES, LINK_PROPERTIES, Refusal, TICKET_PROPERTIES, Target, Verdict,
+    path_id, refuse,
 };
 use crate::domain::ids::ObjectId;
 use crate::install::properties::{GROUP, owned_properties};
 
 /// HubSpot-defined association types a ticket may be created with: ticket→contact, ticket→deal.
 const TICKET_ASSOCIATION_TYPES: [u64; 2] = [16, 28];
-/// The only targets of a ticket association.
-const TICKET_TARGETS: [&str; 2] = ["contacts", "deals"];
 const LINKED_OBJECTS: [&str; 3] = ["contacts", "companies", "deals"];
 /// Keys of one create or update input (`objectWriteTraceId` only labels multi-status answers).
 const INPUT_KEYS: [&str; 4] = ["id", "properties", "associations", "objectWriteTraceId"];
@@ -199,12 +198,14 @@ pub(super) fn associate(
     single: Option<(ObjectId, ObjectId)>,
     body: Option<&Value>,
 ) -> Checked<Verdict> {
-    if !TICKET_TARGETS.contains(&to) {
-        return refuse(format!("associating a ticket with `{to}`"));
-    }
-    let mut tickets = BTreeSet::new();
+    let target = match to {
+        "contacts" => Target::Contact,
+        "deals" => Target::Deal,
+        _ => return refuse(format!("associating a ticket with `{to}`")),
+    };
+    let mut pairs = Vec::new();
     match single {
-        Some((ticket, _)) => {
+        Some((ticket, to_id)) => {
             let empty = match body {
                 None | Some(Value::Null) => true,
                 Some(Value::Object(map)) => map.is_empty(),
@@ -214,7 +215,7 @@ pub(super) fn associate(
             if !empty {
                 return refuse("a body on a default association");
             }
-            tickets.insert(ticket);
+            pairs.push((ticket, target, to_id));
         }
         None => {
             for input in inputs(present(body)?)? {
@@ -227,12 +228,11 @@ pub(super) fn associate(
                             .unwrap_or(&Value::Null),
                     )
                 };
-                tickets.insert(id_of("from")?);
-                id_of("to")?;
+                pairs.push((id_of("from")?, target, id_of("to")?));
             }
         }
     }
-    Ok(Verdict::IfOwned(tickets))
+    Ok(Verdict::IfTheirs(pairs))
 }
 
 fn owned_names(object: &str) -> Vec<&'static str> {

@@ -44,6 +44,16 @@ pub(super) fn refuse<T>(reason: impl Into<String>) -> Checked<T> {
 pub enum Verdict {
     Allowed,
     IfOwned(BTreeSet<ObjectId>),
+    /// Associations `(ticket, to type, to id)`: each ticket Deeto's, each target its own
+    /// connection's deal or one of its contacts.
+    IfTheirs(Vec<(ObjectId, Target, ObjectId)>),
+}
+
+/// What a Deeto ticket may be associated with.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Target {
+    Contact,
+    Deal,
 }
 
 pub fn method_name(method: HttpMethod) -> &'static str {

@@ -75,6 +75,13 @@ impl TicketStore for DownStore {
     async fn owns(&self, _: PortalId, _: ObjectId) -> Result<bool, StoreError> {
         Err(StoreError::Unavailable("down".into()))
     }
+    async fn connection_of(
+        &self,
+        _: PortalId,
+        _: ObjectId,
+    ) -> Result<Option<DeetoTicket>, StoreError> {
+        Err(StoreError::Unavailable("down".into()))
+    }
     async fn claim_creation(
         &self,
         _: PortalId,

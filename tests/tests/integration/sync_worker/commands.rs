@@ -29,7 +29,7 @@ impl Harness {
         (id, serde_json::to_string(&message).expect("serialises"))
     }
 
-    fn property(&self, object: ObjectType, id: u64, name: &str) -> Option<String> {
+    pub(super) fn property(&self, object: ObjectType, id: u64, name: &str) -> Option<String> {
         let record = self.sim.record(PORTAL, object, id)?;
         record["properties"][name].as_str().map(str::to_owned)
     }
@@ -47,7 +47,12 @@ impl Harness {
         ids
     }
 
-    fn associate(&self, from: (ObjectType, u64), to: (ObjectType, u64), type_id: Option<u32>) {
+    pub(super) fn associate(
+        &self,
+        from: (ObjectType, u64),
+        to: (ObjectType, u64),
+        type_id: Option<u32>,
+    ) {
         let link = AssociationChange {
             from_type: from.0,
             from_id: from.1,
@@ -61,7 +66,7 @@ impl Harness {
             .expect("associated");
     }
 
-    fn writes(&self) -> usize {
+    pub(super) fn writes(&self) -> usize {
         self.sim
             .journal(&JournalQuery {
                 writes_only: Some(true),

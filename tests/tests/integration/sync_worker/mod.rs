@@ -4,6 +4,7 @@
 
 mod campaigns;
 mod commands;
+mod every_flow;
 mod failures;
 mod records;
 
@@ -45,13 +46,7 @@ struct Harness {
 impl Harness {
     /// A connected portal (tenant bound, refresh token in Secrets Manager) and its worker.
     async fn start() -> Self {
-        let stack = TestStack::new().await;
-        let sink = WebhookSink::start().await;
-        let mut config = SimConfig::default();
-        config.webhooks.target_url = Some(sink.url.clone());
-        let sim = Simulator::start(config).await.expect("simulator");
-        let table = stack.reference("Table");
-        let hubspot = crate::sim_stack::hubspot_stack(&stack, &sim);
+        let (stack, sim, sink, hubspot) = Self::parts().await;
         let tenant = Tenant::pending(TenantId("acme".into()), "Acme");
         hubspot
             .tenants
@@ -74,7 +69,30 @@ impl Harness {
         common::install::properties::provision_properties(hubspot.api.as_ref(), portal)
             .await
             .expect("properties provisioned");
+        Self::assemble(stack, sim, sink, hubspot, tenant.id)
+    }
 
+    /// Moto, a simulator whose webhooks go to a sink, and the guarded HubSpot stack: nothing
+    /// installed yet.
+    async fn parts() -> (TestStack, RunningSim, WebhookSink, HubSpotStack) {
+        let stack = TestStack::new().await;
+        let sink = WebhookSink::start().await;
+        let mut config = SimConfig::default();
+        config.webhooks.target_url = Some(sink.url.clone());
+        let sim = Simulator::start(config).await.expect("simulator");
+        let hubspot = crate::sim_stack::hubspot_stack(&stack, &sim);
+        (stack, sim, sink, hubspot)
+    }
+
+    /// The worker for a portal already connected to `tenant`.
+    fn assemble(
+        stack: TestStack,
+        sim: RunningSim,
+        sink: WebhookSink,
+        hubspot: HubSpotStack,
+        tenant: TenantId,
+    ) -> Self {
+        let table = stack.reference("Table");
         let dynamo = aws_sdk_dynamodb::Client::new(&stack.sdk);
         let records = Arc::new(DynamoRecordStore::new(dynamo.clone(), &table));
         let outbound_url = stack.reference("OutboundQueue");
@@ -105,7 +123,7 @@ impl Harness {
             records,
             worker,
             outbound_url,
-            tenant: tenant.id,
+            tenant,
             installed,
         }
     }

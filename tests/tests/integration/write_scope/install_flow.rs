@@ -63,7 +63,7 @@ async fn installing_writes_only_deetos_property_group_and_properties() {
 }
 
 /// Follows the simulator's authorize page; returns what HubSpot redirects back with.
-async fn approve(authorize: String) -> CallbackParams {
+pub(crate) async fn approve(authorize: String) -> CallbackParams {
     let client = reqwest::Client::builder()
         .redirect(reqwest::redirect::Policy::none())
         .build()

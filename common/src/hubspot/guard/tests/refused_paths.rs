@@ -61,14 +61,28 @@ pub(super) fn near_misses() -> Vec<(ApiRequest, &'static str)> {
             put(&format!(
                 "{v}/tickets/999/associations/default/contacts/101"
             )),
-            "tickets 999",
+            "ticket 999 was not created by Deeto",
         ),
         (
             post(
                 "/crm/associations/{v}/tickets/deals/batch/associate/default",
                 batch(vec![pair(999, 301)]),
             ),
-            "tickets 999",
+            "ticket 999 was not created by Deeto",
+        ),
+        // Deeto's own ticket, but not its connection's records.
+        (
+            put(&format!(
+                "{v}/tickets/501/associations/default/contacts/103"
+            )),
+            "Contact 103 is not one of its records",
+        ),
+        (
+            post(
+                "/crm/associations/{v}/tickets/deals/batch/associate/default",
+                batch(vec![pair(OWNED, 301), pair(OWNED, 302)]),
+            ),
+            "Deal 302 is not one of its records",
         ),
         (
             put(&format!(
