@@ -12,7 +12,7 @@ use super::*;
 use crate::write_scope::assert_within_write_scope;
 
 impl Harness {
-    fn command(&self, command: Value) -> (String, String) {
+    pub(super) fn command(&self, command: Value) -> (String, String) {
         self.command_received_at(command, now_ms())
     }
 
@@ -34,7 +34,7 @@ impl Harness {
         record["properties"][name].as_str().map(str::to_owned)
     }
 
-    fn associated(&self, object: ObjectType, id: u64, to: &str) -> Vec<u64> {
+    pub(super) fn associated(&self, object: ObjectType, id: u64, to: &str) -> Vec<u64> {
         let record = self.sim.record(PORTAL, object, id).expect("record");
         let results = record["associations"][to]["results"].as_array().cloned();
         let mut ids: Vec<u64> = results
@@ -77,7 +77,7 @@ impl Harness {
 
     /// Every HubSpot request of the test, checked against the promise; `tickets` are the
     /// tickets Deeto created (the only ones it may update).
-    fn assert_write_scope(&self, tickets: &[u64]) {
+    pub(super) fn assert_write_scope(&self, tickets: &[u64]) {
         assert_within_write_scope(&self.sim.journal(&JournalQuery::default()), tickets);
     }
 }

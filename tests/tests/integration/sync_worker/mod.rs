@@ -3,6 +3,7 @@
 //! feed the worker. The journal proves what the worker read and that it wrote nothing.
 
 mod campaigns;
+mod command_batches;
 mod commands;
 mod every_flow;
 mod failures;
