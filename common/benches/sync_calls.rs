@@ -175,6 +175,8 @@ async fn worker(portal: &Portal) -> (SyncWorker, Arc<FakeHubSpot>) {
         clock: Arc::new(FixedClock(1_800_000_000_000)),
         tickets: Arc::new(MemoryTicketStore::default()),
         commands: Arc::new(MemoryCommandLedger::default()),
+        checkpoints: Arc::new(common::reconcile::memory::MemoryCheckpoints::default()),
+        sync_queue: Arc::new(common::adapters::memory::MemoryJobQueue::default()),
     };
     (worker, hubspot)
 }

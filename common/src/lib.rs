@@ -10,6 +10,7 @@ pub mod hubspot;
 pub mod install;
 pub mod ports;
 pub mod queue;
+pub mod reconcile;
 pub mod sync;
 pub mod telemetry;
 pub mod tokens;

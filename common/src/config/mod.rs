@@ -2,6 +2,7 @@
 //! is built with an [`Env`] reader that collects *all* problems, so a bad deployment is fixed
 //! in one round trip instead of one variable at a time.
 
+mod daily_reconcile;
 mod deeto_events;
 mod env;
 mod oauth;
@@ -9,6 +10,7 @@ mod receiver;
 mod sections;
 mod sync_worker;
 
+pub use daily_reconcile::DailyReconcileConfig;
 pub use deeto_events::DeetoEventsConfig;
 pub use env::{ConfigError, Env};
 pub use oauth::OAuthCallbackConfig;

@@ -9,6 +9,8 @@ pub struct SyncWorkerConfig {
     pub outbound_queue_url: String,
     /// `SYNC_DEAD_LETTER_QUEUE_URL`: where messages that cannot succeed go at once, with why.
     pub dead_letter_queue_url: String,
+    /// `SYNC_QUEUE_URL`: the worker's own queue, where each reconcile page queues the next.
+    pub sync_queue_url: String,
 }
 
 impl SyncWorkerConfig {
@@ -23,10 +25,15 @@ impl SyncWorkerConfig {
             "SYNC_DEAD_LETTER_QUEUE_URL",
             "the sync queue's dead-letter queue",
         );
+        let sync_queue_url = env.required(
+            "SYNC_QUEUE_URL",
+            "the sync queue (daily reconcile pages queue their successor)",
+        );
         env.finish(Self {
             access,
             outbound_queue_url,
             dead_letter_queue_url,
+            sync_queue_url,
         })
     }
 }
@@ -46,6 +53,7 @@ mod tests {
             "HUBSPOT_APP_SECRET_ID",
             "OUTBOUND_QUEUE_URL",
             "SYNC_DEAD_LETTER_QUEUE_URL",
+            "SYNC_QUEUE_URL",
         ] {
             assert!(text.contains(name), "{text}");
         }
@@ -60,6 +68,7 @@ mod tests {
             ("HUBSPOT_APP_SECRET_ID", "app"),
             ("OUTBOUND_QUEUE_URL", "http://127.0.0.1:5000/1/out"),
             ("SYNC_DEAD_LETTER_QUEUE_URL", "http://127.0.0.1:5000/1/dlq"),
+            ("SYNC_QUEUE_URL", "http://127.0.0.1:5000/1/sync"),
         ]))
         .expect("valid");
 

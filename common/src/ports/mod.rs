@@ -3,6 +3,7 @@
 
 mod clock;
 mod hubspot;
+mod page;
 mod queue;
 mod tenants;
 mod tokens;
@@ -12,6 +13,7 @@ pub use clock::{Clock, FixedClock, SystemClock};
 pub use hubspot::{
     ApiRequest, ApiResponse, CallKind, HttpMethod, HubSpotApi, OAuthApi, TokenInfo, TokenSet,
 };
+pub use page::Page;
 pub use queue::{EntryFailure, JobQueue, QueueCallError, QueueEntry};
 pub use tenants::{
     OAuthStateStore, PortalBinding, PortalStatus, StateError, StoreError, Tenant, TenantStatus,

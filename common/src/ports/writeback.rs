@@ -3,7 +3,7 @@
 
 use async_trait::async_trait;
 
-use super::StoreError;
+use super::{Page, StoreError};
 use crate::commands::CommandId;
 use crate::domain::ids::{ObjectId, PortalId};
 
@@ -68,6 +68,15 @@ pub trait TicketStore: Send + Sync {
         portal: PortalId,
         ticket: ObjectId,
     ) -> Result<Option<DeetoTicket>, StoreError>;
+
+    /// One page of the portal's connections with their current ticket, in the store's order,
+    /// after `after` (the cursor of the previous page); the daily reconcile walks them.
+    async fn page(
+        &self,
+        portal: PortalId,
+        after: Option<&str>,
+        limit: usize,
+    ) -> Result<Page<DeetoTicket>, StoreError>;
 
     /// Claims the creation of the connection's ticket for `lease_ms` (a conditional write),
     /// so two workers never both create one. `replacing` is the removed ticket a new one

@@ -19,6 +19,19 @@ pub enum SyncMessage {
     /// One command from the Deeto platform, for a tenant's portal.
     #[serde(rename = "deeto.command.v1")]
     DeetoCommandV1(CommandDelivery),
+    /// One page of a portal's daily reconcile run (see `reconcile`).
+    #[serde(rename = "reconcile.page.v1")]
+    ReconcilePageV1(ReconcilePage),
+}
+
+/// Work page `page` of the portal's run `run`; where the page starts is in the run's
+/// checkpoint, so a late or duplicate message cannot rewind it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct ReconcilePage {
+    pub portal_id: PortalId,
+    pub run: String,
+    pub page: u64,
 }
 
 /// A command and whom it is for. `deeto-events` fills the portal and tenant from the licence
@@ -48,6 +61,7 @@ impl SyncMessage {
         match self {
             SyncMessage::HubSpotWebhookV1(_) => "hubspot.webhook.v1",
             SyncMessage::DeetoCommandV1(_) => "deeto.command.v1",
+            SyncMessage::ReconcilePageV1(_) => "reconcile.page.v1",
         }
     }
 
@@ -56,6 +70,7 @@ impl SyncMessage {
         match self {
             SyncMessage::HubSpotWebhookV1(delivery) => delivery.event.portal_id.to_string(),
             SyncMessage::DeetoCommandV1(delivery) => delivery.portal_id.to_string(),
+            SyncMessage::ReconcilePageV1(page) => page.portal_id.to_string(),
         }
     }
 

@@ -14,7 +14,7 @@ use super::ports::{
 };
 use super::record::{CrmObject, DeetoRecord, FieldValue, Link, RecordKey, Role};
 use crate::domain::ids::{ObjectId, PortalId};
-use crate::ports::StoreError;
+use crate::ports::{Page, StoreError};
 
 #[derive(Debug, Default)]
 pub struct MemoryRecords {
@@ -41,6 +41,37 @@ impl MemoryRecords {
 
 #[async_trait]
 impl RecordStore for MemoryRecords {
+    async fn page(
+        &self,
+        portal: PortalId,
+        object: CrmObject,
+        after: Option<&str>,
+        limit: usize,
+    ) -> Result<Page<DeetoRecord>, StoreError> {
+        let after = match after {
+            Some(raw) => raw
+                .parse()
+                .map(ObjectId)
+                .map_err(|_| StoreError::Corrupt(format!("bad cursor {raw:?}")))?,
+            None => ObjectId(0),
+        };
+        let records = self.lock();
+        let from = RecordKey::new(portal, object, after);
+        let mut items: Vec<DeetoRecord> = records
+            .range(from..)
+            .take_while(|(key, _)| key.portal == portal && key.object == object)
+            .filter(|(key, _)| key.object_id > after)
+            .take(limit + 1)
+            .map(|(_, record)| record.clone())
+            .collect();
+        let more = items.len() > limit;
+        items.truncate(limit);
+        let next = more
+            .then(|| items.last().map(|r| r.key.object_id.to_string()))
+            .flatten();
+        Ok(Page { items, next })
+    }
+
     async fn get_many(
         &self,
         portal: PortalId,

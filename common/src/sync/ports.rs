@@ -6,7 +6,7 @@ use async_trait::async_trait;
 use super::outbound::OutboundMessage;
 use super::record::{CrmObject, DeetoRecord, FieldValue, RecordKey, Role};
 use crate::domain::ids::{ObjectId, PortalId};
-use crate::ports::StoreError;
+use crate::ports::{Page, StoreError};
 
 /// A new value for one property, stamped with when HubSpot changed it.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -66,6 +66,17 @@ pub trait RecordStore: Send + Sync {
         object: CrmObject,
         ids: &[ObjectId],
     ) -> Result<Vec<DeetoRecord>, StoreError>;
+
+    /// One page of the portal's stored records of one object type (gone ones included), in
+    /// the store's order, after `after` (the cursor of the previous page); the daily reconcile
+    /// walks them.
+    async fn page(
+        &self,
+        portal: PortalId,
+        object: CrmObject,
+        after: Option<&str>,
+        limit: usize,
+    ) -> Result<Page<DeetoRecord>, StoreError>;
 
     /// Creates the record if needed and writes each change only if it is newer than the stored
     /// value (a conditional update per field); sets `last_sync_ms`. Returns what took effect.

@@ -51,7 +51,20 @@ pub async fn read_records(
     properties: &BTreeSet<String>,
     fallback_ms: i64,
 ) -> Result<Vec<ReadRecord>, HubSpotError> {
-    let path = format!("/crm/objects/{API_VERSION}/{}/batch/read", object.plural());
+    read_objects(api, portal, object.plural(), ids, properties, fallback_ms).await
+}
+
+/// As [`read_records`], for any object type by its plural name (e.g. `tickets`). A merged-away
+/// id answers as the record it was merged into (with that record's id).
+pub async fn read_objects(
+    api: &dyn HubSpotApi,
+    portal: PortalId,
+    plural: &str,
+    ids: &[ObjectId],
+    properties: &BTreeSet<String>,
+    fallback_ms: i64,
+) -> Result<Vec<ReadRecord>, HubSpotError> {
+    let path = format!("/crm/objects/{API_VERSION}/{plural}/batch/read");
     let mut records = Vec::with_capacity(ids.len());
     for chunk in ids.chunks(BATCH_LIMIT) {
         let inputs: Vec<_> = chunk

@@ -4,7 +4,7 @@
 //! batch endpoints. A portal's commands in one SQS batch are written together, up to 100
 //! inputs per HubSpot call, and each command is done once per id ([`CommandLedger`]).
 
-mod batch;
+pub(crate) mod batch;
 mod connections;
 mod leads;
 mod references;
@@ -149,7 +149,7 @@ has_id!(
 );
 
 /// `{"deeto_id": value}`: the one property Deeto writes on contacts, companies and deals.
-fn deeto_id(value: &str) -> batch::Properties {
+pub(crate) fn deeto_id(value: &str) -> batch::Properties {
     let mut props = batch::Properties::new();
     props.insert("deeto_id".into(), value.into());
     props

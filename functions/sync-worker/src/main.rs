@@ -4,6 +4,7 @@ use std::sync::Arc;
 
 use common::adapters::aws::load_sdk_config;
 use common::adapters::dynamodb::campaigns::DynamoCampaignLedger;
+use common::adapters::dynamodb::checkpoints::DynamoCheckpoints;
 use common::adapters::dynamodb::commands::DynamoCommandLedger;
 use common::adapters::dynamodb::records::DynamoRecordStore;
 use common::adapters::dynamodb::sync_config::DynamoSyncConfig;
@@ -49,6 +50,8 @@ async fn main() -> Result<(), Error> {
         clock,
         tickets: stack.tickets.clone(),
         commands: Arc::new(DynamoCommandLedger::new(dynamodb.clone(), table)),
+        checkpoints: Arc::new(DynamoCheckpoints::new(dynamodb.clone(), table)),
+        sync_queue: Arc::new(SqsJobQueue::new(sqs.clone(), config.sync_queue_url)),
     };
     let dead_letters = SqsJobQueue::new(sqs, config.dead_letter_queue_url);
     let (worker, dead_letters) = (&worker, &dead_letters);

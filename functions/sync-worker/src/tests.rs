@@ -23,6 +23,8 @@ fn worker() -> SyncWorker {
         clock: Arc::new(FixedClock(1)),
         tickets: Arc::new(MemoryTicketStore::default()),
         commands: Arc::new(MemoryCommandLedger::default()),
+        checkpoints: Arc::new(common::reconcile::memory::MemoryCheckpoints::default()),
+        sync_queue: Arc::new(common::adapters::memory::MemoryJobQueue::default()),
     }
 }
 

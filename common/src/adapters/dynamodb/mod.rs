@@ -16,6 +16,7 @@
 //! | command from Deeto carried out (`done_at`) | `PORTAL#{portal_id}` | `COMMAND#{command_id}` |
 //! | ticket Deeto created (what the write guard asks) | `PORTAL#{portal_id}` | `TICKET#ID#{ticket_id}` |
 //! | a connection's current ticket | `PORTAL#{portal_id}` | `TICKET#CONN#{connection_id}` |
+//! | a daily reconcile run's checkpoint | `PORTAL#{portal_id}` | `RECONCILE#{YYYY-MM-DD}` |
 //!
 //! Record attributes: `roles` (string set), `deeto_id`, `fields` (property → `{v, t}`: value or
 //! NULL, HubSpot's change time in ms), `links` (`{object}#{id}` → `{p, t}`: present, change
@@ -27,9 +28,11 @@
 //! `deeto_status` and `deeto_type` written). The ownership item is written first.
 
 pub mod campaigns;
+pub mod checkpoints;
 pub mod commands;
 mod item;
 pub mod oauth_state;
+mod query;
 pub mod rate_budget;
 pub mod records;
 pub mod sync_config;

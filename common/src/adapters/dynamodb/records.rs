@@ -16,12 +16,12 @@ use aws_sdk_dynamodb::operation::update_item::builders::UpdateItemFluentBuilder;
 use aws_sdk_dynamodb::types::KeysAndAttributes;
 use futures::{StreamExt, TryStreamExt};
 
-use self::codec::{DELETED_AT, record_from, record_sk};
+use self::codec::{DELETED_AT, record_from, record_prefix, record_sk};
 use self::writes::Init;
 use super::item::{Item, is_condition_failure, n, s, unavailable};
 use super::portal_pk;
 use crate::domain::ids::{ObjectId, PortalId};
-use crate::ports::StoreError;
+use crate::ports::{Page, StoreError};
 use crate::sync::ports::{AppliedChange, FieldChange, MergeResult, RecordStore};
 use crate::sync::record::{CrmObject, DeetoRecord, Link, RecordKey, Role};
 
@@ -110,6 +110,34 @@ fn newest_per_property(changes: &[FieldChange]) -> Vec<&FieldChange> {
 
 #[async_trait]
 impl RecordStore for DynamoRecordStore {
+    async fn page(
+        &self,
+        portal: PortalId,
+        object: CrmObject,
+        after: Option<&str>,
+        limit: usize,
+    ) -> Result<Page<DeetoRecord>, StoreError> {
+        let prefix = record_prefix(object);
+        let page = super::query::page_by_prefix(
+            &self.client,
+            &self.table,
+            portal_pk(portal),
+            &prefix,
+            after,
+            limit,
+        )
+        .await?;
+        let items = page
+            .items
+            .iter()
+            .map(record_from)
+            .collect::<Result<_, _>>()?;
+        Ok(Page {
+            items,
+            next: page.next,
+        })
+    }
+
     async fn get_many(
         &self,
         portal: PortalId,

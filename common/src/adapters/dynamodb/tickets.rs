@@ -15,7 +15,7 @@ use aws_sdk_dynamodb::types::AttributeValue;
 use super::item::{Item, get_n, require_s, s, unavailable};
 use super::portal_pk;
 use crate::domain::ids::{ObjectId, PortalId};
-use crate::ports::{Claim, DeetoTicket, StoreError, TicketStore};
+use crate::ports::{Claim, DeetoTicket, Page, StoreError, TicketStore};
 
 #[derive(Debug, Clone)]
 pub struct DynamoTicketStore {
@@ -147,6 +147,37 @@ impl TicketStore for DynamoTicketStore {
         let connection = require_s(&owned, "connection")?;
         self.for_connection(portal, &connection).await
     }
+    async fn page(
+        &self,
+        portal: PortalId,
+        after: Option<&str>,
+        limit: usize,
+    ) -> Result<Page<DeetoTicket>, StoreError> {
+        let prefix = connection_sk("");
+        let page = super::query::page_by_prefix(
+            &self.client,
+            &self.table,
+            portal_pk(portal),
+            &prefix,
+            after,
+            limit,
+        )
+        .await?;
+        let items = page
+            .items
+            .iter()
+            .map(|item| {
+                let sk = require_s(item, "sk")?;
+                let connection = sk.strip_prefix(prefix.as_str()).unwrap_or(&sk);
+                decode(connection, item)
+            })
+            .collect::<Result<_, _>>()?;
+        Ok(Page {
+            items,
+            next: page.next,
+        })
+    }
+
     async fn claim_creation(
         &self,
         portal: PortalId,

@@ -32,6 +32,14 @@ impl MemoryJobQueue {
         }
     }
 
+    /// The entries accepted since the last take, in order (as a consumer receives them).
+    pub fn take(&self) -> Vec<QueueEntry> {
+        self.sent
+            .lock()
+            .map(|mut s| std::mem::take(&mut *s))
+            .unwrap_or_default()
+    }
+
     /// Every entry accepted so far, in order.
     pub fn sent(&self) -> Vec<QueueEntry> {
         self.sent.lock().map(|s| s.clone()).unwrap_or_default()

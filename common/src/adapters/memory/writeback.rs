@@ -9,7 +9,7 @@ use async_trait::async_trait;
 
 use crate::commands::CommandId;
 use crate::domain::ids::{ObjectId, PortalId};
-use crate::ports::{Claim, CommandLedger, DeetoTicket, StoreError, TicketStore};
+use crate::ports::{Claim, CommandLedger, DeetoTicket, Page, StoreError, TicketStore};
 
 fn poisoned() -> StoreError {
     StoreError::Unavailable("lock poisoned".into())
@@ -113,6 +113,30 @@ impl TicketStore for MemoryTicketStore {
             .get(&(portal, ticket))
             .and_then(|connection| inner.by_connection.get(&(portal, connection.clone())))
             .cloned())
+    }
+
+    async fn page(
+        &self,
+        portal: PortalId,
+        after: Option<&str>,
+        limit: usize,
+    ) -> Result<Page<DeetoTicket>, StoreError> {
+        let inner = self.inner.lock().map_err(|_| poisoned())?;
+        let mut items: Vec<DeetoTicket> = inner
+            .by_connection
+            .iter()
+            .filter(|((p, connection), _)| {
+                *p == portal && after.is_none_or(|a| connection.as_str() > a)
+            })
+            .map(|(_, ticket)| ticket.clone())
+            .collect();
+        items.sort_by(|a, b| a.connection.cmp(&b.connection));
+        let more = items.len() > limit;
+        items.truncate(limit);
+        let next = more
+            .then(|| items.last().map(|t| t.connection.clone()))
+            .flatten();
+        Ok(Page { items, next })
     }
 
     async fn claim_creation(

@@ -82,6 +82,14 @@ impl TicketStore for DownStore {
     ) -> Result<Option<DeetoTicket>, StoreError> {
         Err(StoreError::Unavailable("down".into()))
     }
+    async fn page(
+        &self,
+        _: PortalId,
+        _: Option<&str>,
+        _: usize,
+    ) -> Result<crate::ports::Page<DeetoTicket>, StoreError> {
+        Err(StoreError::Unavailable("down".into()))
+    }
     async fn claim_creation(
         &self,
         _: PortalId,

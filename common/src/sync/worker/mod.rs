@@ -6,7 +6,7 @@
 mod cache;
 mod failure;
 mod plan;
-mod portal;
+pub(crate) mod portal;
 
 use std::collections::BTreeMap;
 use std::sync::Arc;
@@ -20,12 +20,17 @@ use super::config::SyncConfigSource;
 use super::ports::{CampaignLedger, OutboundPublisher, RecordStore};
 use crate::commands::DeetoCommand;
 use crate::domain::ids::PortalId;
-use crate::ports::{Clock, CommandLedger, HubSpotApi, PortalStatus, TenantStore, TicketStore};
+use crate::ports::{
+    Clock, CommandLedger, HubSpotApi, JobQueue, PortalStatus, TenantStore, TicketStore,
+};
+use crate::queue::ReconcilePage;
 use crate::queue::SyncMessage;
+use crate::reconcile::CheckpointStore;
 use crate::webhook::WebhookEvent;
 use crate::writeback::Writer;
 
 /// Everything the worker talks to.
+#[derive(Clone)]
 pub struct SyncWorker {
     pub tenants: Arc<dyn TenantStore>,
     pub configs: Arc<dyn SyncConfigSource>,
@@ -37,6 +42,9 @@ pub struct SyncWorker {
     /// The write path's memory: Deeto's tickets and the commands done.
     pub tickets: Arc<dyn TicketStore>,
     pub commands: Arc<dyn CommandLedger>,
+    /// The daily reconcile's runs, and the sync queue each run's next page goes on.
+    pub checkpoints: Arc<dyn CheckpointStore>,
+    pub sync_queue: Arc<dyn JobQueue>,
 }
 
 impl std::fmt::Debug for SyncWorker {
@@ -78,6 +86,8 @@ struct PortalMessages {
     events: Vec<(String, WebhookEvent)>,
     /// Message id, when it was accepted, the command.
     commands: Vec<(String, i64, DeetoCommand)>,
+    /// Pages of the portal's daily reconcile.
+    pages: Vec<(String, ReconcilePage)>,
 }
 
 impl PortalMessages {
@@ -85,6 +95,7 @@ impl PortalMessages {
         let events = self.events.iter().map(|(id, _)| id.clone());
         events
             .chain(self.commands.iter().map(|(id, _, _)| id.clone()))
+            .chain(self.pages.iter().map(|(id, _)| id.clone()))
             .collect()
     }
 }
@@ -119,6 +130,11 @@ impl SyncWorker {
                     .or_default()
                     .commands
                     .push((id, delivery.received_at, delivery.command)),
+                Ok(SyncMessage::ReconcilePageV1(page)) => by_portal
+                    .entry(page.portal_id)
+                    .or_default()
+                    .pages
+                    .push((id, page)),
                 Err(err) => {
                     outcome.add(id, Failure::Permanent(format!("malformed message: {err}")))
                 }
@@ -151,7 +167,7 @@ impl SyncWorker {
     }
 
     /// The failed messages of one portal: its commands first (they may make records
-    /// relevant), then its HubSpot events.
+    /// relevant), then its HubSpot events, then its reconcile pages.
     async fn process_portal(
         &self,
         portal: PortalId,
@@ -209,6 +225,11 @@ impl SyncWorker {
                 .max_by_key(|f| f.rank());
             if let Some(failure) = worst {
                 results.push((id.clone(), failure.clone()));
+            }
+        }
+        for (id, page) in &messages.pages {
+            if let Err(failure) = crate::reconcile::page::work(self, portal, &config, page).await {
+                results.push((id.clone(), failure));
             }
         }
         results

@@ -13,6 +13,7 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use common::adapters::dynamodb::campaigns::DynamoCampaignLedger;
+use common::adapters::dynamodb::checkpoints::DynamoCheckpoints;
 use common::adapters::dynamodb::commands::DynamoCommandLedger;
 use common::adapters::dynamodb::records::DynamoRecordStore;
 use common::adapters::dynamodb::sync_config::DynamoSyncConfig;
@@ -114,6 +115,11 @@ impl Harness {
             clock,
             tickets: hubspot.tickets.clone(),
             commands: Arc::new(DynamoCommandLedger::new(dynamo.clone(), &table)),
+            checkpoints: Arc::new(DynamoCheckpoints::new(dynamo.clone(), &table)),
+            sync_queue: Arc::new(SqsJobQueue::new(
+                aws_sdk_sqs::Client::new(&stack.sdk),
+                stack.reference("SyncQueue"),
+            )),
         };
         let installed = sim.journal_mark();
         Self {

@@ -20,7 +20,12 @@ pub const MERGED_INTO: &str = "merged_into";
 pub const LAST_SYNC: &str = "last_sync";
 
 pub fn record_sk(object: CrmObject, id: ObjectId) -> String {
-    format!("RECORD#{object}#{id}")
+    format!("{}{id}", record_prefix(object))
+}
+
+/// What the sort keys of every record of one object type start with.
+pub fn record_prefix(object: CrmObject) -> String {
+    format!("RECORD#{object}#")
 }
 
 /// The key of a link in the `links` map: the other object's type and id.

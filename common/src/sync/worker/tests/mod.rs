@@ -55,6 +55,8 @@ impl Harness {
             clock: Arc::new(FixedClock(1_000_000)),
             tickets: Arc::new(MemoryTicketStore::default()),
             commands: Arc::new(MemoryCommandLedger::default()),
+            checkpoints: Arc::new(crate::reconcile::memory::MemoryCheckpoints::default()),
+            sync_queue: Arc::new(crate::adapters::memory::MemoryJobQueue::default()),
         };
         Self {
             tenants,

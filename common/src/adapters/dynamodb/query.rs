@@ -1,0 +1,45 @@
+//! Walking a portal's items of one kind a page at a time: a Query on the partition with a
+//! sort-key prefix, resumed after the last sort key of the previous page.
+
+use aws_sdk_dynamodb::Client;
+
+use super::item::{Item, get_s, s, unavailable};
+use crate::ports::{Page, StoreError};
+
+/// One page of the items of partition `pk` whose sort key starts with `prefix`, after the item
+/// whose sort key is `prefix + after`. The cursor handed back is the last sort key without the
+/// prefix, so it means the same to every caller and survives a change of page size.
+pub async fn page_by_prefix(
+    client: &Client,
+    table: &str,
+    pk: String,
+    prefix: &str,
+    after: Option<&str>,
+    limit: usize,
+) -> Result<Page<Item>, StoreError> {
+    let limit = i32::try_from(limit.max(1)).unwrap_or(i32::MAX);
+    let mut query = client
+        .query()
+        .table_name(table)
+        .key_condition_expression("pk = :pk AND begins_with(sk, :prefix)")
+        .expression_attribute_values(":pk", s(pk.clone()))
+        .expression_attribute_values(":prefix", s(prefix))
+        // A page is acted on at once (drift repaired): it must see the last writes.
+        .consistent_read(true)
+        .limit(limit);
+    if let Some(after) = after {
+        query = query
+            .exclusive_start_key("pk", s(pk))
+            .exclusive_start_key("sk", s(format!("{prefix}{after}")));
+    }
+    let out = query.send().await.map_err(|e| unavailable("Query", e))?;
+    let next = out
+        .last_evaluated_key
+        .as_ref()
+        .and_then(|key| get_s(key, "sk"))
+        .and_then(|sk| sk.strip_prefix(prefix).map(str::to_owned));
+    Ok(Page {
+        items: out.items.unwrap_or_default(),
+        next,
+    })
+}
