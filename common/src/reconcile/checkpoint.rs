@@ -13,7 +13,8 @@ use crate::ports::StoreError;
 
 /// Kinds of drift, as counted in checkpoints, logs and metrics.
 pub mod kind {
-    /// A mapped field whose value changed in HubSpot without a webhook.
+    /// A record with mapped values that changed in HubSpot without a webhook (counted once
+    /// per record, however many of its values).
     pub const FIELD: &str = "field";
     /// `deeto_id` missing or wrong in HubSpot: written again.
     pub const DEETO_ID: &str = "deeto_id";

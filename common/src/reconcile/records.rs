@@ -127,14 +127,16 @@ fn count(
             tally.unrepaired(kind, 1);
         }
     };
+    // One per record: its drifted values all repaired, or not.
     for (id, fields) in &drift.fields {
         let record = after.get(id);
-        for (property, value) in fields {
+        let done = fields.iter().all(|(property, value)| {
             let now = record
                 .and_then(|r| r.fields.get(property))
                 .map(|f| &f.value);
-            tick(now == Some(value), failed_here(id), kind::FIELD);
-        }
+            now == Some(value)
+        });
+        tick(done, failed_here(id), kind::FIELD);
     }
     for ((_, id), work) in &drift.work.records {
         if work.deleted_at_ms.is_some() {

@@ -7,6 +7,7 @@ mod command_batches;
 mod commands;
 mod every_flow;
 mod failures;
+mod reconcile;
 mod records;
 
 use std::sync::Arc;

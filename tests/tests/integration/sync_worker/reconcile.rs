@@ -1,0 +1,357 @@
+//! The daily reconcile on moto and the simulator: HubSpot changes no webhook delivered (the
+//! simulator's deliveries go to a sink nobody feeds to the worker), a run started as the
+//! `daily-reconcile` function starts it, and its pages worked by the sync worker from the real
+//! sync queue until the checkpoint says it is finished.
+
+use aws_sdk_sqs::types::Message;
+use common::adapters::dynamodb::checkpoints::DynamoCheckpoints;
+use common::reconcile::checkpoint::kind;
+use common::reconcile::page::LEASE_MS;
+use common::reconcile::{Checkpoint, CheckpointStore, Started, Starter, run_id};
+use serde_json::json;
+
+use super::*;
+
+const DAY_MS: i64 = 24 * 3600 * 1000;
+
+impl Harness {
+    fn checkpoints(&self) -> DynamoCheckpoints {
+        let dynamo = aws_sdk_dynamodb::Client::new(&self.stack.sdk);
+        DynamoCheckpoints::new(dynamo, self.stack.reference("Table"))
+    }
+
+    fn sync_queue(&self) -> SqsJobQueue {
+        let sqs = aws_sdk_sqs::Client::new(&self.stack.sdk);
+        SqsJobQueue::new(sqs, self.stack.reference("SyncQueue"))
+    }
+
+    /// What the `daily-reconcile` function does at `now`.
+    async fn start_reconcile(&self, now: i64) -> Vec<Started> {
+        let (checkpoints, queue) = (self.checkpoints(), self.sync_queue());
+        let starter = Starter {
+            tenants: self.hubspot.tenants.as_ref(),
+            checkpoints: &checkpoints,
+            sync_queue: &queue,
+        };
+        starter
+            .start(now, Some(PortalId(PORTAL)))
+            .await
+            .expect("started")
+    }
+
+    /// Plays SQS's event source mapping for the sync queue: batches go to the worker, messages
+    /// it did not fail are deleted. Stops when the queue is empty; at most `limit` batches.
+    async fn work_sync_queue(&self, limit: usize) -> usize {
+        let sqs = aws_sdk_sqs::Client::new(&self.stack.sdk);
+        let url = self.stack.reference("SyncQueue");
+        let mut batches = 0;
+        while batches < limit {
+            let received = sqs
+                .receive_message()
+                .queue_url(&url)
+                .max_number_of_messages(10)
+                .send()
+                .await
+                .expect("receive");
+            let messages: Vec<Message> = received.messages.unwrap_or_default();
+            if messages.is_empty() {
+                break;
+            }
+            batches += 1;
+            let pairs = messages
+                .iter()
+                .map(|m| {
+                    let id = m.message_id().unwrap_or_default().to_owned();
+                    (id, m.body().unwrap_or_default().to_owned())
+                })
+                .collect();
+            let outcome = self.worker.process(pairs).await;
+            assert!(outcome.permanent.is_empty(), "{outcome:?}");
+            for message in &messages {
+                let id = message.message_id().unwrap_or_default().to_owned();
+                if outcome.failed_ids.contains(&id) {
+                    continue;
+                }
+                let handle = message.receipt_handle().unwrap_or_default();
+                sqs.delete_message()
+                    .queue_url(&url)
+                    .receipt_handle(handle)
+                    .send()
+                    .await
+                    .expect("delete");
+            }
+        }
+        batches
+    }
+
+    async fn run_state(&self, run: &str) -> Checkpoint {
+        let found = self.checkpoints().get(PortalId(PORTAL), run).await;
+        found.expect("store").expect("the run exists")
+    }
+
+    /// Starts today's run and works it to the end.
+    async fn reconcile(&self, now: i64) -> Checkpoint {
+        self.start_reconcile(now).await;
+        self.work_sync_queue(200).await;
+        let run = self.run_state(&run_id(now)).await;
+        assert!(run.is_finished(), "the run finished: {run:?}");
+        run
+    }
+
+    fn count_429(&self) -> usize {
+        self.crm_calls_since(0)
+            .iter()
+            .filter(|e| e.status == 429)
+            .count()
+    }
+}
+
+fn repaired(run: &Checkpoint, kind: &str) -> u64 {
+    run.tally.repaired.get(kind).copied().unwrap_or(0)
+}
+
+#[tokio::test]
+async fn every_kind_of_drift_is_repaired_and_a_rerun_repairs_nothing() {
+    let h = Harness::start().await;
+    // Deeto's world, as webhooks and commands built it: a reference at her company, a second
+    // reference, a contact about to be merged, and a connection with its deal and ticket.
+    let ben = h.create(
+        ObjectType::Contacts,
+        &[("email", "ben@acme.test"), ("jobtitle", "CTO")],
+    );
+    let acme = h.create(
+        ObjectType::Companies,
+        &[("name", "Acme"), ("domain", "acme.test")],
+    );
+    h.associate(
+        (ObjectType::Contacts, ben),
+        (ObjectType::Companies, acme),
+        Some(1),
+    );
+    let cy = h.create(ObjectType::Contacts, &[("email", "cy@acme.test")]);
+    let dee = h.create(ObjectType::Contacts, &[("email", "dee@acme.test")]);
+    let eve = h.create(ObjectType::Contacts, &[("email", "eve@acme.test")]);
+    let pat = h.create(ObjectType::Contacts, &[("email", "pat@prospect.test")]);
+    let deal = h.create(
+        ObjectType::Deals,
+        &[
+            ("dealname", "Prospect"),
+            ("dealstage", "appointmentscheduled"),
+            ("pipeline", "default"),
+        ],
+    );
+    h.associate((ObjectType::Contacts, pat), (ObjectType::Deals, deal), None);
+    h.sync().await;
+    let commands = vec![
+        h.command(
+            json!({"type": "reference.created", "id": "r-ben", "contactId": ben,
+            "deetoId": "ref-ben", "companyDeetoId": "co-acme"}),
+        ),
+        h.command(
+            json!({"type": "reference.created", "id": "r-cy", "contactId": cy,
+            "deetoId": "ref-cy"}),
+        ),
+        h.command(
+            json!({"type": "reference.created", "id": "r-dee", "contactId": dee,
+            "deetoId": "ref-dee"}),
+        ),
+        h.command(
+            json!({"type": "connection.created", "id": "c-1", "deetoId": "conn-1",
+            "prospectContactId": pat, "referenceContactId": ben, "dealId": deal,
+            "connectionType": "reference_call", "status": "scheduled"}),
+        ),
+    ];
+    assert_eq!(h.worker.process(commands).await, BatchOutcome::default());
+    h.sync().await;
+    let first = h.reconcile(now_ms()).await;
+    let ticket = h.associated(ObjectType::Deals, deal, "tickets")[0];
+    let drain = Duration::from_secs(2);
+    h.stack.receive(&h.outbound_url, usize::MAX, drain).await;
+
+    // Webhooks are lost from here on: every change below reaches Deeto only by the reconcile.
+    h.update(
+        ObjectType::Contacts,
+        ben,
+        &[("jobtitle", "CEO"), ("deeto_id", "")],
+    );
+    h.sim
+        .archive_as_user(PORTAL, ObjectType::Contacts, cy)
+        .expect("deleted");
+    h.sim
+        .merge_as_user(PORTAL, ObjectType::Contacts, eve, dee)
+        .expect("merged");
+    h.sim
+        .archive_as_user(PORTAL, ObjectType::Tickets, ticket)
+        .expect("removed");
+    let fay = h.create(ObjectType::Contacts, &[("email", "fay@prospect.test")]);
+    h.associate((ObjectType::Contacts, fay), (ObjectType::Deals, deal), None);
+    let gus = h.create(ObjectType::Contacts, &[("email", "gus@x.test")]);
+    h.update(ObjectType::Contacts, gus, &[("lifecyclestage", "customer")]);
+    assert!(h.sim.webhooks_idle(Duration::from_secs(60)).await);
+    h.sink.take();
+    let mark = h.sim.journal_mark();
+
+    let next_day = now_ms() + DAY_MS;
+    let run = h.reconcile(next_day).await;
+
+    assert_eq!(
+        run.window_from_ms, first.started_at_ms,
+        "looks back to the last run"
+    );
+    for drift in [
+        kind::FIELD,
+        kind::DEETO_ID,
+        kind::DELETED,
+        kind::MERGED,
+        kind::TICKET,
+        kind::ASSOCIATION,
+        kind::TRANSITION,
+    ] {
+        assert!(
+            repaired(&run, drift) >= 1,
+            "{drift} repaired: {:?}",
+            run.tally
+        );
+    }
+    assert_eq!(
+        run.tally.found, run.tally.repaired,
+        "everything found was repaired"
+    );
+    let ben_now = h.record(CrmObject::Contact, ben).await.expect("ben");
+    assert_eq!(ben_now.field("jobtitle"), Some("CEO"));
+    assert_eq!(
+        h.property(ObjectType::Contacts, ben, "deeto_id").as_deref(),
+        Some("ref-ben")
+    );
+    let cy_now = h.record(CrmObject::Contact, cy).await.expect("cy");
+    assert!(cy_now.deleted_at_ms.is_some());
+    let dee_now = h.record(CrmObject::Contact, dee).await.expect("dee");
+    assert_eq!(dee_now.merged_into, Some(ObjectId(eve)));
+    let eve_now = h.record(CrmObject::Contact, eve).await.expect("eve");
+    assert!(eve_now.has_role(Role::Reference));
+    let tickets = h.associated(ObjectType::Deals, deal, "tickets");
+    let recreated: Vec<u64> = tickets.iter().copied().filter(|t| *t != ticket).collect();
+    assert_eq!(
+        recreated.len(),
+        1,
+        "the removed ticket re-created once: {tickets:?}"
+    );
+    assert_eq!(
+        h.property(ObjectType::Tickets, recreated[0], "deeto_id")
+            .as_deref(),
+        Some("conn-1")
+    );
+    let fay_now = h
+        .record(CrmObject::Contact, fay)
+        .await
+        .expect("fay, now a prospect");
+    assert_eq!(fay_now.linked(CrmObject::Deal), vec![ObjectId(deal)]);
+    let messages = h.outbound(4).await;
+    let types: Vec<&str> = messages.iter().filter_map(|m| m["type"].as_str()).collect();
+    for wanted in [
+        "record.updated.v1",
+        "record.deleted.v1",
+        "record.merged.v1",
+        "campaign.enrolled.v1",
+    ] {
+        assert!(types.contains(&wanted), "{wanted} published: {types:?}");
+    }
+    assert!(
+        messages
+            .iter()
+            .any(|m| m["type"] == "campaign.enrolled.v1" && m["contactId"] == gus)
+    );
+    let reads = h.crm_calls_since(mark);
+    assert!(
+        reads.len() <= 20,
+        "a few calls per step, not per record: {}",
+        reads.len()
+    );
+    assert_eq!(
+        h.count_429(),
+        0,
+        "the budget kept HubSpot from ever answering 429"
+    );
+    h.assert_write_scope(&[ticket, recreated[0]]);
+
+    // The same day again: nothing to do. The day after: nothing left to repair.
+    let again = h.start_reconcile(next_day + 60_000).await;
+    assert!(
+        matches!(again[..], [Started::AlreadyDone { .. }]),
+        "{again:?}"
+    );
+    let writes = h.writes();
+    let after = h.reconcile(next_day + DAY_MS).await;
+    assert_eq!(after.tally.total_found(), 0, "{:?}", after.tally);
+    assert_eq!(h.writes(), writes, "a rerun writes nothing");
+}
+
+#[tokio::test]
+async fn a_run_cut_off_mid_way_is_resumed_by_a_rerun_and_repairs_each_record_once() {
+    let h = Harness::start().await;
+    let mut contacts = Vec::new();
+    for i in 0..230 {
+        let email = format!("ref{i}@acme.test");
+        let id = h.create(
+            ObjectType::Contacts,
+            &[("email", &email), ("jobtitle", "Engineer")],
+        );
+        h.assign(CrmObject::Contact, id, Role::Reference).await;
+        contacts.push(id);
+    }
+    // Deeto holds an old title for every one of them (changed before the webhooks were lost).
+    for id in &contacts {
+        let key = RecordKey::new(PortalId(PORTAL), CrmObject::Contact, ObjectId(*id));
+        let old = common::sync::FieldChange {
+            property: "jobtitle".into(),
+            value: Some("Intern".into()),
+            changed_at_ms: 1,
+        };
+        h.records
+            .apply_changes(key, &[old], 1)
+            .await
+            .expect("stored");
+    }
+    assert!(h.sim.webhooks_idle(Duration::from_secs(60)).await);
+    h.sink.take();
+    let now = now_ms();
+    h.start_reconcile(now).await;
+    h.work_sync_queue(1).await;
+    let run = run_id(now);
+    assert_eq!(h.run_state(&run).await.pages_done, 1);
+
+    // The worker working page 1 dies: its lease is taken, its message never comes back.
+    let checkpoints = h.checkpoints();
+    let claim = checkpoints.claim(PortalId(PORTAL), &run, 1, now - LEASE_MS, LEASE_MS);
+    assert!(matches!(
+        claim.await.expect("claimed"),
+        common::reconcile::PageClaim::Won(_)
+    ));
+    let sqs = aws_sdk_sqs::Client::new(&h.stack.sdk);
+    sqs.purge_queue()
+        .queue_url(h.stack.reference("SyncQueue"))
+        .send()
+        .await
+        .expect("lost");
+
+    let rerun = h.start_reconcile(now + 3_600_000).await;
+    assert!(
+        matches!(rerun[..], [Started::Resumed { page: 1, .. }]),
+        "{rerun:?}"
+    );
+    h.work_sync_queue(200).await;
+
+    let done = h.run_state(&run).await;
+    assert!(done.is_finished());
+    assert_eq!(repaired(&done, kind::FIELD), 230, "{:?}", done.tally);
+    let updates = h.outbound(230).await;
+    let mut updated: Vec<u64> = updates
+        .iter()
+        .filter(|m| m["type"] == "record.updated.v1")
+        .filter_map(|m| m["objectId"].as_u64())
+        .collect();
+    updated.sort_unstable();
+    contacts.sort_unstable();
+    assert_eq!(updated, contacts, "each record's repair published once");
+    assert_eq!(h.count_429(), 0);
+}
