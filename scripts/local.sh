@@ -7,7 +7,9 @@
 #   5. makes changes in the HubSpot simulator and shows the sync worker turning them into
 #      Deeto's records (DynamoDB) and messages on the outbound queue (the Deeto platform's inbox);
 #   6. sends the Deeto platform's commands to POST /deeto/events and shows what they wrote in
-#      HubSpot, and that nothing outside Deeto's write scope was ever written.
+#      HubSpot;
+#   7. switches webhooks off, changes HubSpot, and shows the daily reconcile repairing it all;
+#   8. shows that nothing outside Deeto's write scope was ever written.
 # KEEP_RUNNING=1 leaves moto and the functions up afterwards (stop with `make clean-local`).
 set -euo pipefail
 source "$(dirname "$0")/env.sh"
@@ -31,7 +33,7 @@ step "local AWS: moto, with the resources template.yaml declares"
 set -a; source "$LOCAL_DIR/moto.env"; set +a
 "$DEVSTACK" provision --prefix local- --env-dir "$LOCAL_DIR" \
   --secret-value "{\"client_id\":\"local-client\",\"client_secret\":\"$LOCAL_CLIENT_SECRET\"}" \
-  --function WebhookReceiverFunction --function OAuthCallbackFunction --function SyncWorkerFunction --function DeetoEventsFunction | tee "$LOCAL_DIR/resources.env"
+  --function WebhookReceiverFunction --function OAuthCallbackFunction --function SyncWorkerFunction --function DeetoEventsFunction --function DailyReconcileFunction | tee "$LOCAL_DIR/resources.env"
 set -a; source "$LOCAL_DIR/resources.env"; set +a
 
 step "the HubSpot simulator (stands in for api.hubapi.com and app.hubspot.com)"
@@ -49,7 +51,7 @@ echo "HubSpot simulator: $SIM (log: .local/hubspot-sim.log)"
 step "functions in the Lambda runtime emulator (cargo lambda watch)"
 {
   # cargo-lambda gives every function one environment: the union of what the template declares.
-  cat "$LOCAL_DIR/WebhookReceiverFunction.env" "$LOCAL_DIR/OAuthCallbackFunction.env" "$LOCAL_DIR/SyncWorkerFunction.env" "$LOCAL_DIR/DeetoEventsFunction.env" | grep -v -e '^PUBLIC_BASE_URL=' -e '^OAUTH_REDIRECT_URI=' | sort -u
+  cat "$LOCAL_DIR/WebhookReceiverFunction.env" "$LOCAL_DIR/OAuthCallbackFunction.env" "$LOCAL_DIR/SyncWorkerFunction.env" "$LOCAL_DIR/DeetoEventsFunction.env" "$LOCAL_DIR/DailyReconcileFunction.env" | grep -v -e '^PUBLIC_BASE_URL=' -e '^OAUTH_REDIRECT_URI=' | sort -u
   echo "PUBLIC_BASE_URL=$RECEIVER_URL"
   echo "OAUTH_REDIRECT_URI=$OAUTH_URL/oauth/callback"
   echo "HUBSPOT_API_BASE=$SIM"
@@ -194,6 +196,46 @@ show tickets "$TICKET" subject hs_pipeline hs_pipeline_stage deeto_id deeto_stat
 echo "Deeto's inbox: the records these commands made relevant (reference, company, prospect, deal,"
 echo "lead), read once from HubSpot and now kept current by the sync worker:"
 "$DEVSTACK" drain --queue-url "$OutboundQueue" --expect 5
+
+step "webhooks are lost: changes HubSpot never reports, repaired by the daily reconcile"
+webhook_target() {
+  curl -s "$SIM/_sim/webhooks" | python3 -c 'import json,sys; s=json.load(sys.stdin); s["targetUrl"]=sys.argv[1] or None; print(json.dumps(s))' "$1" |
+    curl -sS -X PUT "$SIM/_sim/webhooks" -H 'content-type: application/json' -d @- > /dev/null
+}
+webhook_target ""
+sim_json PATCH "/_sim/portals/62515/objects/contacts/$BEN" '{"properties":{"jobtitle":"VP Engineering","deeto_id":""}}' > /dev/null
+curl -sS -X DELETE "$SIM/_sim/portals/62515/objects/tickets/$TICKET" -o /dev/null
+DEE="$(sim_json POST /_sim/portals/62515/objects/contacts '{"properties":{"email":"dee@prospect.test","firstname":"Dee"}}' | new_id)"
+sim_json POST /_sim/portals/62515/associations "{\"fromType\":\"contacts\",\"fromId\":$DEE,\"toType\":\"deals\",\"toId\":$DEAL}" > /dev/null
+GUS="$(sim_json POST /_sim/portals/62515/objects/contacts '{"properties":{"email":"gus@acme.test","firstname":"Gus","lifecyclestage":"customer"}}' | new_id)"
+echo "  with webhooks off: Ben's title changed and his deeto_id wiped, the ticket removed, Dee ($DEE)"
+echo "  added to the deal, Gus ($GUS) created as a customer"
+echo "EventBridge's daily schedule fires (cargo lambda invoke daily-reconcile):"
+cargo lambda invoke daily-reconcile --invoke-address 127.0.0.1 --invoke-port "$PORT" \
+  --data-file events/daily-reconcile/scheduled.json
+echo
+sync_worker
+show contacts "$BEN" jobtitle deeto_id
+"$OPERATOR" record show --portal 62515 --object contact --id "$BEN" | grep jobtitle
+TICKET="$(curl -s "$SIM/_sim/portals/62515/objects/deals/$DEAL" | python3 -c 'import json,sys; print(json.load(sys.stdin)["associations"]["tickets"]["results"][0]["id"])')"
+echo "  the removed ticket, re-created:"
+show tickets "$TICKET" deeto_id deeto_status deeto_type
+"$OPERATOR" record show --portal 62515 --object contact --id "$DEE" | grep -i -e deal -e email
+echo "Deeto's inbox: Ben's new title, Dee the new prospect, Gus's campaign enrollment, ..."
+"$DEVSTACK" drain --queue-url "$OutboundQueue" --expect 3 --timeout-secs 5 | python3 -c 'import json,sys; [print("  ", json.loads(l)["type"], json.loads(l).get("objectId", json.loads(l).get("contactId", ""))) for l in sys.stdin]'
+echo "the run's checkpoint (DynamoDB):"
+python3 - "$Table" <<'PY'
+import json, os, sys, boto3
+table = boto3.resource("dynamodb", endpoint_url=os.environ["AWS_ENDPOINT_URL"]).Table(sys.argv[1])
+items = table.query(KeyConditionExpression="pk = :pk AND begins_with(sk, :run)",
+                    ExpressionAttributeValues={":pk": "PORTAL#62515", ":run": "RECONCILE#"})["Items"]
+for item in items:
+    run = json.loads(item["state"])
+    print(f"   run {run['run']}: {run['pages_done']} pages, finished={run['finishedAtMs'] is not None},",
+          f"{run['tally']['recordsChecked']} records checked, {run['tally']['apiCalls']} HubSpot calls,",
+          f"repaired {run['tally']['repaired']}")
+PY
+webhook_target "$RECEIVER_URL/webhooks/hubspot"
 
 step "the connection completes (connection.updated); a replayed command changes nothing"
 command '{"type":"connection.updated","id":"local-conn-1-done","deetoId":"conn-1","status":"completed"}'

@@ -196,3 +196,17 @@ async fn a_queue_that_is_down_fails_the_invocation_so_lambda_retries_it() {
     let run = world.checkpoints.get(PortalId(101), "2026-12-04").await;
     assert!(!run.expect("store").expect("checkpoint").next_sent);
 }
+
+#[tokio::test]
+async fn the_sample_events_start_every_portal_or_the_one_named() {
+    let dir = concat!(env!("CARGO_MANIFEST_DIR"), "/../../events/daily-reconcile");
+    let read = |name: &str| -> Value {
+        let text = std::fs::read_to_string(format!("{dir}/{name}")).expect("sample");
+        serde_json::from_str(&text).expect("JSON")
+    };
+    assert_eq!(only_portal(&read("scheduled.json")).expect("valid"), None);
+    assert_eq!(
+        only_portal(&read("one-portal.json")).expect("valid"),
+        Some(PortalId(62515))
+    );
+}

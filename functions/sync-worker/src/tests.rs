@@ -114,3 +114,25 @@ fn the_stop_time_keeps_a_margin_and_a_useless_deadline_is_ignored() {
         "less than the margin"
     );
 }
+
+#[tokio::test]
+async fn the_reconcile_page_sample_is_read_as_a_page_of_its_portal() {
+    let path = concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/../../events/sync-worker/reconcile-page.json"
+    );
+    let sample = std::fs::read_to_string(path).expect("sample");
+    let event: SqsEvent = serde_json::from_str(&sample).expect("an SQS event");
+    let dlq = MemoryJobQueue::default();
+
+    handle(&worker(), &dlq, event, None).await;
+
+    // This worker knows no portal: the page is understood, and set aside for that reason.
+    let reasons: Vec<String> = dlq
+        .sent()
+        .iter()
+        .flat_map(|e| e.attributes.iter().filter(|(k, _)| k == "reason"))
+        .map(|(_, v)| v.clone())
+        .collect();
+    assert_eq!(reasons, ["unknown portal 62515"]);
+}
