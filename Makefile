@@ -9,9 +9,9 @@ local:
 test:
 	@scripts/test.sh
 
-## Benchmarks (criterion).
+## Benchmarks: criterion (common), and the daily reconcile of 100,000 records against the simulator.
 bench:
-	@. scripts/env.sh && cargo bench -p common
+	@. scripts/env.sh && cargo bench -p common && cargo bench -p integration-tests --bench reconcile_budget
 
 ## Formatting and clippy as CI would see them.
 lint:

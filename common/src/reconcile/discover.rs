@@ -15,6 +15,7 @@ use serde::Deserialize;
 use serde_json::{Value, json};
 
 use super::checkpoint::{Checkpoint, Tally, kind};
+use super::drift::differs;
 use super::page::PageOutcome;
 use super::{PAGE_SIZE, calls, settle};
 use crate::domain::ids::{ObjectId, PortalId};
@@ -25,7 +26,7 @@ use crate::sync::coalesce::PortalWork;
 use crate::sync::config::SyncConfig;
 use crate::sync::ports::FieldChange;
 use crate::sync::reads::parse;
-use crate::sync::record::CrmObject;
+use crate::sync::record::{CrmObject, DeetoRecord};
 use crate::sync::worker::{Failure, SyncWorker, portal};
 
 /// HubSpot allows 18 filters per search; each watched property takes a group of four.
@@ -162,36 +163,44 @@ pub async fn page(
     })
 }
 
-/// Runs what was found through the pipeline and counts the watched values Deeto did not have
-/// before and has now.
+/// Runs what was found and Deeto lacks through the pipeline, and counts the watched values
+/// Deeto has now and did not have before.
 async fn repair(
     worker: &SyncWorker,
     portal_id: PortalId,
     config: &SyncConfig,
     object: CrmObject,
-    work: &PortalWork,
+    found: &PortalWork,
     tally: &mut Tally,
 ) -> Result<(), Failure> {
-    let ids: Vec<ObjectId> = work.records.keys().map(|(_, id)| *id).collect();
+    let ids: Vec<ObjectId> = found.records.keys().map(|(_, id)| *id).collect();
     let before = worker.records.get_many(portal_id, object, &ids).await?;
-    let failed = portal::run(worker, portal_id, config, work).await;
+    let before: BTreeMap<ObjectId, DeetoRecord> =
+        before.into_iter().map(|r| (r.key.object_id, r)).collect();
+    // A value Deeto already holds is no transition: only the rest goes to the pipeline.
+    let mut work = found.clone();
+    for ((_, id), record) in work.records.iter_mut() {
+        let stored = before.get(id);
+        record
+            .changes
+            .retain(|_, change| stored.is_none_or(|r| differs(r, change)));
+    }
+    work.records.retain(|_, record| !record.changes.is_empty());
+    if work.records.is_empty() {
+        return Ok(());
+    }
+    let failed = portal::run(worker, portal_id, config, &work).await;
     settle::retry_if_any_transient(&failed)?;
-    let after = worker.records.get_many(portal_id, object, &ids).await?;
-    let value = |records: &[crate::sync::record::DeetoRecord], id: ObjectId, property: &str| {
-        records
-            .iter()
-            .find(|r| r.key.object_id == id)
-            .and_then(|r| r.fields.get(property))
-            .map(|f| f.value.clone())
-    };
+    let changed: Vec<ObjectId> = work.records.keys().map(|(_, id)| *id).collect();
+    let after = worker.records.get_many(portal_id, object, &changed).await?;
+    let after: BTreeMap<ObjectId, DeetoRecord> =
+        after.into_iter().map(|r| (r.key.object_id, r)).collect();
     for ((_, id), record) in &work.records {
         for (property, change) in &record.changes {
-            let had = value(&before, *id, property);
-            let has = value(&after, *id, property);
-            let wanted = Some(change.value.clone());
-            if had != wanted && has == wanted {
+            let has = after.get(id).and_then(|r| r.fields.get(property));
+            if has.is_some_and(|f| f.value == change.value) {
                 tally.repaired(kind::TRANSITION, 1);
-            } else if had != wanted && failed.contains_key(&(object, *id)) {
+            } else if failed.contains_key(&(object, *id)) {
                 tally.unrepaired(kind::TRANSITION, 1);
             }
         }

@@ -98,7 +98,7 @@ pub fn compare(
 }
 
 /// A value Deeto lacks or holds differently, and HubSpot's is not older than Deeto's.
-fn differs(record: &DeetoRecord, change: &FieldChange) -> bool {
+pub fn differs(record: &DeetoRecord, change: &FieldChange) -> bool {
     let stored = record.fields.get(&change.property);
     let other = stored.is_none_or(|s| s.value != change.value);
     other && change.is_newer_than(stored)

@@ -16,7 +16,7 @@ use aws_sdk_dynamodb::operation::update_item::builders::UpdateItemFluentBuilder;
 use aws_sdk_dynamodb::types::KeysAndAttributes;
 use futures::{StreamExt, TryStreamExt};
 
-use self::codec::{DELETED_AT, record_from, record_prefix, record_sk};
+use self::codec::{DELETED_AT, record_from, record_item, record_prefix, record_sk};
 use self::writes::Init;
 use super::item::{Item, is_condition_failure, n, s, unavailable};
 use super::portal_pk;
@@ -68,6 +68,47 @@ impl DynamoRecordStore {
             .await
             .map_err(|e| unavailable("GetItem", e))?;
         out.item.as_ref().map(record_from).transpose()
+    }
+
+    /// Writes whole records as they are (no ordering conditions): for seeding a portal's
+    /// records in bulk (tests, benchmarks, a migration), never for sync. 25 items per
+    /// BatchWriteItem call; what DynamoDB leaves unprocessed is sent again.
+    pub async fn import(&self, records: &[DeetoRecord]) -> Result<(), StoreError> {
+        use aws_sdk_dynamodb::types::{PutRequest, WriteRequest};
+        for chunk in records.chunks(25) {
+            let mut requests = chunk
+                .iter()
+                .map(|record| {
+                    let put = PutRequest::builder()
+                        .set_item(Some(record_item(record)))
+                        .build()
+                        .map_err(|e| StoreError::Rejected(format!("bad item: {e}")))?;
+                    Ok(WriteRequest::builder().put_request(put).build())
+                })
+                .collect::<Result<Vec<_>, StoreError>>()?;
+            for _attempt in 0..10 {
+                if requests.is_empty() {
+                    break;
+                }
+                let out = self
+                    .client
+                    .batch_write_item()
+                    .request_items(&self.table, requests)
+                    .send()
+                    .await
+                    .map_err(|e| unavailable("BatchWriteItem", e))?;
+                requests = out
+                    .unprocessed_items
+                    .and_then(|mut u| u.remove(&self.table))
+                    .unwrap_or_default();
+            }
+            if !requests.is_empty() {
+                return Err(StoreError::Unavailable(
+                    "BatchWriteItem kept items unprocessed".into(),
+                ));
+            }
+        }
+        Ok(())
     }
 
     /// One BatchGetItem request: the items found and the keys left unprocessed.

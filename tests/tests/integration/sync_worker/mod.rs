@@ -8,6 +8,7 @@ mod commands;
 mod every_flow;
 mod failures;
 mod reconcile;
+mod reconcile_scale;
 mod records;
 
 use std::sync::Arc;

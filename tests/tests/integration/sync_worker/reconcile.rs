@@ -15,7 +15,7 @@ use super::*;
 const DAY_MS: i64 = 24 * 3600 * 1000;
 
 impl Harness {
-    fn checkpoints(&self) -> DynamoCheckpoints {
+    pub(super) fn checkpoints(&self) -> DynamoCheckpoints {
         let dynamo = aws_sdk_dynamodb::Client::new(&self.stack.sdk);
         DynamoCheckpoints::new(dynamo, self.stack.reference("Table"))
     }
@@ -90,15 +90,15 @@ impl Harness {
     }
 
     /// Starts today's run and works it to the end.
-    async fn reconcile(&self, now: i64) -> Checkpoint {
+    pub(super) async fn reconcile(&self, now: i64) -> Checkpoint {
         self.start_reconcile(now).await;
-        self.work_sync_queue(200).await;
+        self.work_sync_queue(5_000).await;
         let run = self.run_state(&run_id(now)).await;
         assert!(run.is_finished(), "the run finished: {run:?}");
         run
     }
 
-    fn count_429(&self) -> usize {
+    pub(super) fn count_429(&self) -> usize {
         self.crm_calls_since(0)
             .iter()
             .filter(|e| e.status == 429)
@@ -344,7 +344,8 @@ async fn a_run_cut_off_mid_way_is_resumed_by_a_rerun_and_repairs_each_record_onc
     let done = h.run_state(&run).await;
     assert!(done.is_finished());
     assert_eq!(repaired(&done, kind::FIELD), 230, "{:?}", done.tally);
-    let updates = h.outbound(230).await;
+    let wait = Duration::from_secs(60);
+    let updates = h.stack.receive(&h.outbound_url, 230, wait).await;
     let mut updated: Vec<u64> = updates
         .iter()
         .filter(|m| m["type"] == "record.updated.v1")

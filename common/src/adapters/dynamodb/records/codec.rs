@@ -70,6 +70,54 @@ pub fn old_value(updated_old: Option<&Item>, property: &str) -> Option<String> {
     get_s(field, "v")
 }
 
+/// The whole item of a record (the inverse of [`record_from`]), for bulk imports.
+pub fn record_item(record: &DeetoRecord) -> Item {
+    let key = record.key;
+    let mut item = Item::from([
+        (
+            "pk".to_owned(),
+            AttributeValue::S(format!("PORTAL#{}", key.portal)),
+        ),
+        (
+            "sk".to_owned(),
+            AttributeValue::S(record_sk(key.object, key.object_id)),
+        ),
+    ]);
+    if !record.roles.is_empty() {
+        let roles = record
+            .roles
+            .iter()
+            .map(|r| role_name(*r).to_owned())
+            .collect();
+        item.insert(ROLES.into(), AttributeValue::Ss(roles));
+    }
+    if let Some(id) = &record.deeto_id {
+        item.insert(DEETO_ID.into(), AttributeValue::S(id.clone()));
+    }
+    let fields = record
+        .fields
+        .iter()
+        .map(|(name, value)| (name.clone(), field_value(value)))
+        .collect();
+    item.insert(FIELDS.into(), AttributeValue::M(fields));
+    let links = record
+        .links
+        .iter()
+        .map(|((object, id), link)| (link_key(*object, *id), link_value(link)))
+        .collect();
+    item.insert(LINKS.into(), AttributeValue::M(links));
+    if let Some(at) = record.deleted_at_ms {
+        item.insert(DELETED_AT.into(), n(at));
+    }
+    if let Some(into) = record.merged_into {
+        item.insert(MERGED_INTO.into(), n(into.0));
+    }
+    if let Some(at) = record.last_sync_ms {
+        item.insert(LAST_SYNC.into(), n(at));
+    }
+    item
+}
+
 pub fn record_from(item: &Item) -> Result<DeetoRecord, StoreError> {
     let key = key_from(item)?;
     let corrupt = |what: String| {

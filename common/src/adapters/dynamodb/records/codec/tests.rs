@@ -7,42 +7,9 @@ fn key() -> RecordKey {
     RecordKey::new(PortalId(62515), CrmObject::Contact, ObjectId(101))
 }
 
-/// The item the store's updates build, from the same encoders.
+/// The whole item, as a bulk import writes it.
 fn item_of(record: &DeetoRecord) -> Item {
-    let mut item = Item::from([
-        ("pk".into(), s(format!("PORTAL#{}", record.key.portal))),
-        (
-            "sk".into(),
-            s(record_sk(record.key.object, record.key.object_id)),
-        ),
-    ]);
-    let fields = record
-        .fields
-        .iter()
-        .map(|(k, v)| (k.clone(), field_value(v)));
-    item.insert(FIELDS.into(), AttributeValue::M(fields.collect()));
-    let links = record
-        .links
-        .iter()
-        .map(|((o, id), l)| (link_key(*o, *id), link_value(l)));
-    item.insert(LINKS.into(), AttributeValue::M(links.collect()));
-    if !record.roles.is_empty() {
-        let roles = record.roles.iter().map(|r| role_name(*r).to_owned());
-        item.insert(ROLES.into(), AttributeValue::Ss(roles.collect()));
-    }
-    if let Some(id) = &record.deeto_id {
-        item.insert(DEETO_ID.into(), s(id.clone()));
-    }
-    for (name, value) in [
-        (DELETED_AT, record.deleted_at_ms),
-        (MERGED_INTO, record.merged_into.map(|m| m.0 as i64)),
-        (LAST_SYNC, record.last_sync_ms),
-    ] {
-        if let Some(value) = value {
-            item.insert(name.into(), n(value));
-        }
-    }
-    item
+    record_item(record)
 }
 
 #[test]
