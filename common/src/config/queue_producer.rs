@@ -1,17 +1,24 @@
-//! The `deeto-events` function's configuration.
+//! The configuration of the functions that only put work on the sync queue for the tenants in
+//! the table: `deeto-events` (Deeto's commands) and `daily-reconcile` (each portal's first
+//! page).
 
 use super::sections::check_aws;
 use super::{ConfigError, Env};
 
 #[derive(Debug, Clone)]
-pub struct DeetoEventsConfig {
-    /// `TABLE_NAME`: the single DynamoDB table (tenants and their licence keys).
+pub struct SyncQueueProducerConfig {
+    /// `TABLE_NAME`: the single DynamoDB table (tenants, licence keys, reconcile checkpoints).
     pub table_name: String,
-    /// `SYNC_QUEUE_URL`: where accepted commands go.
+    /// `SYNC_QUEUE_URL`: where the work goes.
     pub sync_queue_url: String,
 }
 
-impl DeetoEventsConfig {
+/// `deeto-events`: accepted commands go on the sync queue.
+pub type DeetoEventsConfig = SyncQueueProducerConfig;
+/// `daily-reconcile`: each portal's first page goes on the sync queue.
+pub type DailyReconcileConfig = SyncQueueProducerConfig;
+
+impl SyncQueueProducerConfig {
     pub fn from_env() -> Result<Self, ConfigError> {
         Self::read(Env::from_process())
     }
@@ -21,7 +28,7 @@ impl DeetoEventsConfig {
         let table_name = env.required("TABLE_NAME", "the DynamoDB table holding the tenants");
         let sync_queue_url = env.required(
             "SYNC_QUEUE_URL",
-            "the SQS queue URL accepted Deeto commands are sent to",
+            "the SQS queue URL commands and reconcile pages are sent to",
         );
         env.finish(Self {
             table_name,
