@@ -7,6 +7,7 @@ mod hubspot_client;
 mod install;
 mod lambda_runtime;
 mod local_stack;
+mod reconcile_runtime;
 mod sim_stack;
 mod sync_runtime;
 mod sync_store;
