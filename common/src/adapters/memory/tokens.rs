@@ -219,22 +219,38 @@ mod tests {
     use super::*;
 
     #[tokio::test]
-    async fn the_memory_budget_grants_110_standard_calls_per_window_then_says_how_long_to_wait() {
+    async fn the_memory_budget_fills_a_window_to_its_ceiling_then_says_how_long_to_wait() {
         let budget = MemoryRateBudget::default();
-        let portal = PortalId(1);
+        let (portal, limit) = (PortalId(1), limit_for(CallKind::Standard));
+        let window_end = 29_999;
 
-        for _ in 0..110 {
-            assert_eq!(
-                budget.try_acquire(portal, CallKind::Standard, 20_000).await,
-                Ok(None)
-            );
+        let mut granted = 0;
+        while granted < 200
+            && budget
+                .try_acquire(portal, CallKind::Standard, window_end)
+                .await
+                == Ok(None)
+        {
+            granted += 1;
         }
-        let refused = budget.try_acquire(portal, CallKind::Standard, 25_000).await;
+        let next_window = budget.try_acquire(portal, CallKind::Standard, 30_000).await;
 
-        assert_eq!(refused, Ok(Some(5_000)));
         assert_eq!(
-            budget.try_acquire(portal, CallKind::Search, 25_000).await,
-            Ok(None)
+            granted,
+            limit.ceiling(),
+            "HubSpot's 110 less the burst's headroom"
+        );
+        assert_eq!(
+            next_window,
+            Ok(Some(limit.wait_ms(limit.ceiling(), 0, 30_000))),
+            "a full window carries over into the next"
+        );
+        assert_eq!(
+            budget
+                .try_acquire(portal, CallKind::Search, window_end)
+                .await,
+            Ok(None),
+            "search has its own budget"
         );
     }
 

@@ -3,36 +3,52 @@
 use super::*;
 
 #[tokio::test]
-async fn the_dynamodb_budget_grants_110_calls_per_window_then_says_how_long_to_wait() {
+async fn the_dynamodb_budget_paces_a_window_fills_it_to_its_ceiling_and_carries_it_over() {
     let stack = TestStack::new().await;
     let budget = DynamoRateBudget::new(
         aws_sdk_dynamodb::Client::new(&stack.sdk),
         stack.reference("Table"),
     );
-    let (portal, two_seconds_in) = (PortalId(PORTAL), 1_800_000_002_000);
+    let limit = common::hubspot::budget::limit_for(CallKind::Standard);
+    let portal = PortalId(PORTAL);
+    let window = 1_800_000_000_000;
+    let grant_all = |at: i64| {
+        let budget = &budget;
+        async move {
+            let mut granted = 0;
+            while granted < 200
+                && budget
+                    .try_acquire(portal, CallKind::Standard, at)
+                    .await
+                    .expect("budget")
+                    .is_none()
+            {
+                granted += 1;
+            }
+            granted
+        }
+    };
 
-    let mut granted = 0;
-    while granted < 200
-        && budget
-            .try_acquire(portal, CallKind::Standard, two_seconds_in)
-            .await
-            .expect("budget")
-            .is_none()
-    {
-        granted += 1;
-    }
-    let refused = budget
-        .try_acquire(portal, CallKind::Standard, two_seconds_in)
-        .await;
-    let search = budget
-        .try_acquire(portal, CallKind::Search, two_seconds_in)
-        .await;
+    let at_start = grant_all(window).await;
+    let refused = budget.try_acquire(portal, CallKind::Standard, window).await;
+    let by_the_end = at_start + grant_all(window + 9_999).await;
+    let search = budget.try_acquire(portal, CallKind::Search, window).await;
     let next_window = budget
-        .try_acquire(portal, CallKind::Standard, two_seconds_in + 8_000)
+        .try_acquire(portal, CallKind::Standard, window + 10_000)
         .await;
 
-    assert_eq!(granted, 110);
-    assert_eq!(refused, Ok(Some(8_000)));
+    assert_eq!(
+        at_start,
+        limit.burst(),
+        "a burst at once, not the whole window"
+    );
+    assert_eq!(refused, Ok(Some(limit.wait_ms(0, at_start, window))));
+    assert_eq!(
+        by_the_end,
+        limit.ceiling(),
+        "the window filled to its ceiling"
+    );
+    assert!(limit.ceiling() < 110, "headroom below HubSpot's maximum");
     assert_eq!(search, Ok(None), "search has its own budget");
     assert!(
         matches!(next_window, Ok(Some(_))),
