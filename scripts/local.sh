@@ -223,18 +223,8 @@ show tickets "$TICKET" deeto_id deeto_status deeto_type
 "$OPERATOR" record show --portal 62515 --object contact --id "$DEE" | grep -i -e deal -e email
 echo "Deeto's inbox: Ben's new title, Dee the new prospect, Gus's campaign enrollment, ..."
 "$DEVSTACK" drain --queue-url "$OutboundQueue" --expect 3 --timeout-secs 5 | python3 -c 'import json,sys; [print("  ", json.loads(l)["type"], json.loads(l).get("objectId", json.loads(l).get("contactId", ""))) for l in sys.stdin]'
-echo "the run's checkpoint (DynamoDB):"
-python3 - "$Table" <<'PY'
-import json, os, sys, boto3
-table = boto3.resource("dynamodb", endpoint_url=os.environ["AWS_ENDPOINT_URL"]).Table(sys.argv[1])
-items = table.query(KeyConditionExpression="pk = :pk AND begins_with(sk, :run)",
-                    ExpressionAttributeValues={":pk": "PORTAL#62515", ":run": "RECONCILE#"})["Items"]
-for item in items:
-    run = json.loads(item["state"])
-    print(f"   run {run['run']}: {run['pages_done']} pages, finished={run['finishedAtMs'] is not None},",
-          f"{run['tally']['recordsChecked']} records checked, {run['tally']['apiCalls']} HubSpot calls,",
-          f"repaired {run['tally']['repaired']}")
-PY
+echo "the run's checkpoint (deeto-hubspot reconcile show):"
+"$OPERATOR" reconcile show --portal 62515
 webhook_target "$RECEIVER_URL/webhooks/hubspot"
 
 step "the connection completes (connection.updated); a replayed command changes nothing"

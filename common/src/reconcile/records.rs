@@ -9,6 +9,7 @@ use super::drift::{self, DEETO_ID, MERGED_IDS, RecordDrift};
 use super::page::PageOutcome;
 use super::{PAGE_SIZE, calls, settle};
 use crate::domain::ids::{ObjectId, PortalId};
+use crate::sync::coalesce::AssociationChange;
 use crate::sync::config::SyncConfig;
 use crate::sync::reads::{read_associations, read_records};
 use crate::sync::record::{CrmObject, DeetoRecord, Role};
@@ -69,7 +70,8 @@ async fn repair(
         if !deal_ids.is_empty() {
             let contacts =
                 read_associations(api, portal_id, "deals", "contacts", &deal_ids).await?;
-            drift.work.associations = drift::deal_contacts(&tracked_deals, &contacts, now);
+            let changes = drift::deal_contacts(&tracked_deals, &contacts, now);
+            drift.work.associations = keep_connected_contacts(worker, portal_id, changes).await?;
         }
     }
     rewrite_deeto_ids(worker, portal_id, object, &drift, tally).await?;
@@ -78,6 +80,37 @@ async fn repair(
     let after = worker.records.get_many(portal_id, object, &ids).await?;
     count(object, &drift, &after, &failed, tally);
     Ok(())
+}
+
+/// Drops the removals of contacts with a role of their own: the write path links a
+/// connection's reference to its deal whether or not HubSpot associates them, and that link is
+/// Deeto's, not drift. A contact that is only a prospect loses its link with the association.
+async fn keep_connected_contacts(
+    worker: &SyncWorker,
+    portal_id: PortalId,
+    changes: BTreeSet<AssociationChange>,
+) -> Result<BTreeSet<AssociationChange>, Failure> {
+    let removed: Vec<ObjectId> = changes
+        .iter()
+        .filter(|c| !c.present)
+        .map(|c| c.contact)
+        .collect();
+    if removed.is_empty() {
+        return Ok(changes);
+    }
+    let contacts = worker
+        .records
+        .get_many(portal_id, CrmObject::Contact, &removed)
+        .await?;
+    let with_role: BTreeSet<ObjectId> = contacts
+        .iter()
+        .filter(|c| !c.roles.is_empty())
+        .map(|c| c.key.object_id)
+        .collect();
+    Ok(changes
+        .into_iter()
+        .filter(|c| c.present || !with_role.contains(&c.contact))
+        .collect())
 }
 
 /// Writes `deeto_id` back where HubSpot lost it (one batch update, through the write guard).

@@ -2,6 +2,7 @@
 //! stack when `AWS_ENDPOINT_URL` points at moto. Exit codes: 0 ok, 1 failure, 2 usage.
 
 mod config;
+mod reconcile;
 mod record;
 mod tenant;
 
@@ -34,6 +35,9 @@ enum Command {
     /// Deeto's records of HubSpot objects.
     #[command(subcommand)]
     Record(record::RecordCommand),
+    /// The daily reconcile's runs.
+    #[command(subcommand)]
+    Reconcile(reconcile::ReconcileCommand),
 }
 
 #[tokio::main]
@@ -51,6 +55,7 @@ async fn main() -> ExitCode {
         Command::Tenant(command) => tenant::run(command, json).await,
         Command::Config(command) => config::run(command, json).await,
         Command::Record(command) => record::run(command, json).await,
+        Command::Reconcile(command) => reconcile::run(command, json).await,
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,

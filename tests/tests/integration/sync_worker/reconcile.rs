@@ -141,6 +141,7 @@ async fn every_kind_of_drift_is_repaired_and_a_rerun_repairs_nothing() {
         ],
     );
     h.associate((ObjectType::Contacts, pat), (ObjectType::Deals, deal), None);
+    let quinn = h.create(ObjectType::Contacts, &[("email", "quinn@prospect.test")]);
     h.sync().await;
     let commands = vec![
         h.command(
@@ -163,6 +164,15 @@ async fn every_kind_of_drift_is_repaired_and_a_rerun_repairs_nothing() {
     ];
     assert_eq!(h.worker.process(commands).await, BatchOutcome::default());
     h.sync().await;
+    // A second prospect joins the tracked deal while webhooks still flow.
+    h.associate(
+        (ObjectType::Contacts, quinn),
+        (ObjectType::Deals, deal),
+        None,
+    );
+    h.sync().await;
+    let quinn_then = h.record(CrmObject::Contact, quinn).await.expect("quinn");
+    assert_eq!(quinn_then.linked(CrmObject::Deal), vec![ObjectId(deal)]);
     let first = h.reconcile(now_ms()).await;
     let ticket = h.associated(ObjectType::Deals, deal, "tickets")[0];
     let drain = Duration::from_secs(2);
@@ -183,6 +193,17 @@ async fn every_kind_of_drift_is_repaired_and_a_rerun_repairs_nothing() {
     h.sim
         .archive_as_user(PORTAL, ObjectType::Tickets, ticket)
         .expect("removed");
+    let left = hubspot_sim::AssociationChange {
+        from_type: ObjectType::Contacts,
+        from_id: quinn,
+        to_type: ObjectType::Deals,
+        to_id: deal,
+        type_id: None,
+        remove: true,
+    };
+    h.sim
+        .associate_as_user(PORTAL, left)
+        .expect("quinn leaves the deal");
     let fay = h.create(ObjectType::Contacts, &[("email", "fay@prospect.test")]);
     h.associate((ObjectType::Contacts, fay), (ObjectType::Deals, deal), None);
     let gus = h.create(ObjectType::Contacts, &[("email", "gus@x.test")]);
@@ -246,6 +267,18 @@ async fn every_kind_of_drift_is_repaired_and_a_rerun_repairs_nothing() {
         .await
         .expect("fay, now a prospect");
     assert_eq!(fay_now.linked(CrmObject::Deal), vec![ObjectId(deal)]);
+    let quinn_now = h.record(CrmObject::Contact, quinn).await.expect("quinn");
+    assert!(
+        quinn_now.linked(CrmObject::Deal).is_empty(),
+        "no longer a prospect"
+    );
+    let ben_deals = h.record(CrmObject::Contact, ben).await.expect("ben");
+    assert_eq!(
+        ben_deals.linked(CrmObject::Deal),
+        vec![ObjectId(deal)],
+        "the reference's link the connection made is Deeto's, not drift"
+    );
+    assert!(repaired(&run, kind::ASSOCIATION) >= 2, "{:?}", run.tally);
     let messages = h.outbound(4).await;
     let types: Vec<&str> = messages.iter().filter_map(|m| m["type"].as_str()).collect();
     for wanted in [
