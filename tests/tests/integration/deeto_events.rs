@@ -167,3 +167,23 @@ async fn a_revoked_licence_key_gets_401_and_nothing_reaches_the_queue() {
             .is_empty()
     );
 }
+
+#[tokio::test]
+async fn a_key_no_tenant_holds_gets_401_and_nothing_reaches_the_queue() {
+    let deployed = Deployed::start().await;
+    deployed.connected_tenant().await;
+    let stranger = new_license_key();
+
+    let (status, answer) = deployed.post(&stranger, &sample("lead-created")).await;
+
+    assert_eq!(
+        (status, answer["error"].as_str()),
+        (401, Some("unauthorized"))
+    );
+    let queue = deployed.stack.reference("SyncQueue");
+    let received = deployed
+        .stack
+        .receive(&queue, 1, Duration::from_secs(2))
+        .await;
+    assert!(received.is_empty());
+}

@@ -3,7 +3,7 @@
 //! simulator's journal checked against the write-scope promise by an independent checker.
 
 use common::commands::DeetoCommand;
-use common::ports::{Claim, TicketStore};
+use common::ports::{Claim, HubSpotApi, TicketStore};
 use common::queue::CommandDelivery;
 use hubspot_sim::AssociationChange;
 use serde_json::json;
@@ -498,4 +498,42 @@ async fn an_update_that_overtook_its_creation_waits_and_a_replayed_creation_keep
         vec![ticket]
     );
     h.assert_write_scope(&[ticket]);
+}
+
+#[tokio::test]
+async fn the_guarded_client_refuses_a_foreign_field_before_hubspot_sees_it() {
+    let h = Harness::start().await;
+    let ada = h.create(
+        ObjectType::Contacts,
+        &[("email", "ada@acme.test"), ("firstname", "Ada")],
+    );
+    let mark = h.sim.journal_mark();
+    let path = "/crm/objects/2026-09/contacts/batch/update";
+    let body = json!({"inputs": [{"id": ada.to_string(),
+        "properties": {"deeto_id": "ref-ada", "firstname": "Eve"}}]});
+
+    let refused = h
+        .hubspot
+        .api
+        .send(
+            PortalId(PORTAL),
+            common::ports::ApiRequest::post(path, body),
+        )
+        .await
+        .expect_err("refused");
+
+    assert_eq!(
+        refused.kind,
+        common::hubspot::HubSpotErrorKind::Refused,
+        "{refused}"
+    );
+    assert!(
+        h.crm_calls_since(mark).is_empty(),
+        "nothing reached HubSpot"
+    );
+    assert_eq!(
+        h.property(ObjectType::Contacts, ada, "firstname")
+            .as_deref(),
+        Some("Ada")
+    );
 }

@@ -1,8 +1,9 @@
 //! The write-scope promise over one portal's whole life: a real install through HubSpot's
 //! authorize page, webhook-driven sync (changes, a campaign transition, associations, a merge,
 //! a deletion), every Deeto command posted to `deeto-events` and carried out from the sync
-//! queue (and replayed), and the operator's disconnect. The simulator's journal of all of it
-//! holds zero DELETE requests and zero writes outside the allowlist.
+//! queue (and replayed), a daily reconcile repairing what lost webhooks missed, and the
+//! operator's disconnect. The simulator's journal of all of it holds zero DELETE requests and
+//! zero writes outside the allowlist.
 
 use std::sync::Arc;
 use std::time::Duration;
@@ -192,6 +193,30 @@ async fn a_portals_whole_life_writes_only_within_deetos_scope_and_deletes_nothin
         Some("published")
     );
 
+    // Webhooks are lost: the daily reconcile repairs what they missed, inside the same scope.
+    h.update(ObjectType::Contacts, ada, &[("deeto_id", "")]);
+    h.sim
+        .archive_as_user(PORTAL, ObjectType::Tickets, recreated)
+        .expect("removed again");
+    assert!(h.sim.webhooks_idle(Duration::from_secs(60)).await);
+    h.sink.take();
+    let run = h.reconcile(now_ms()).await;
+    assert_eq!(run.tally.found, run.tally.repaired, "{:?}", run.tally);
+    assert_eq!(
+        h.property(ObjectType::Contacts, ada, "deeto_id").as_deref(),
+        Some("ref-ada")
+    );
+    let third = h
+        .hubspot
+        .tickets
+        .for_connection(PortalId(PORTAL), "conn-1")
+        .await
+        .expect("read")
+        .expect("recorded")
+        .ticket_id
+        .0;
+    assert_ne!(third, recreated, "the open connection's ticket re-created");
+
     // The operator disconnects the tenant: the token is revoked, nothing else is written.
     let disconnected = disconnect_tenant(
         h.hubspot.tenants.as_ref(),
@@ -226,5 +251,5 @@ async fn a_portals_whole_life_writes_only_within_deetos_scope_and_deletes_nothin
         );
     }
     assert!(journal.iter().any(|e| e.path.ends_with("/token/revoke")));
-    assert_within_write_scope(&journal, &[ticket, recreated]);
+    assert_within_write_scope(&journal, &[ticket, recreated, third]);
 }

@@ -8,7 +8,6 @@ mod commands;
 mod every_flow;
 mod failures;
 mod reconcile;
-mod reconcile_scale;
 mod records;
 
 use std::sync::Arc;
