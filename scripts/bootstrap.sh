@@ -23,7 +23,14 @@ apt_install() {
 apt_install curl:curl make:make venv:python3-venv
 
 # The Rust toolchain is the machine's (rustup); the checks CI runs need its two components.
-command -v cargo >/dev/null || { echo "cargo not found: install Rust with rustup (1.88 or later)" >&2; exit 1; }
+# The oldest compiler the workspace builds with is Cargo.toml's `rust-version`; CI uses the
+# machine's, so refuse an older one here with a clear message rather than fail mid-build.
+WANT_RUST="$(sed -n 's/^rust-version = "\(.*\)"/\1/p' "$ROOT/Cargo.toml")"
+command -v cargo >/dev/null || { echo "cargo not found: install Rust $WANT_RUST or later with rustup" >&2; exit 1; }
+HAVE_RUST="$(rustc --version | cut -d' ' -f2)"
+if [[ "$(printf '%s\n%s\n' "$WANT_RUST" "$HAVE_RUST" | sort -V | head -n1)" != "$WANT_RUST" ]]; then
+  echo "rustc $HAVE_RUST is older than the workspace's rust-version $WANT_RUST: rustup update" >&2; exit 1
+fi
 for component in rustfmt clippy; do
   if ! cargo "${component/rustfmt/fmt}" --version >/dev/null 2>&1; then
     echo "==> adding the $component component"; rustup component add "$component"

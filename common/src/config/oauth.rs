@@ -38,6 +38,7 @@ mod tests {
             ("TABLE_NAME", "t"),
             ("TOKEN_SECRET_PREFIX", "p/"),
             ("HUBSPOT_CLIENT_SECRET", "s"),
+            ("AWS_ENDPOINT_URL", "http://localhost:5000"),
         ]);
         let err = OAuthCallbackConfig::read(env).expect_err("client id missing");
         assert_eq!(

@@ -89,6 +89,7 @@ mod tests {
             ("AWS_REGION", "eu-west-1"),
             ("SYNC_QUEUE_URL", "q"),
             ("HUBSPOT_CLIENT_SECRET", "local-secret"),
+            ("AWS_ENDPOINT_URL", "http://127.0.0.1:5000"),
             (
                 "PUBLIC_BASE_URL",
                 "http://127.0.0.1:9000/lambda-url/webhook-receiver",
@@ -97,5 +98,21 @@ mod tests {
         let config = ReceiverConfig::read(env).expect("valid");
         assert!(matches!(config.app_secret, AppSecretSource::Override(_)));
         assert!(config.public_base_url.is_some());
+    }
+
+    #[test]
+    fn a_client_secret_outside_a_local_run_is_refused_by_name() {
+        let env = Env::from_pairs([
+            ("AWS_REGION", "eu-west-1"),
+            ("SYNC_QUEUE_URL", "q"),
+            ("HUBSPOT_CLIENT_SECRET", "leaked-into-production"),
+        ]);
+        let err = ReceiverConfig::read(env).expect_err("refused");
+        assert!(
+            err.problems
+                .iter()
+                .any(|p| p.starts_with("HUBSPOT_CLIENT_SECRET is for local runs only")),
+            "{err}"
+        );
     }
 }

@@ -38,6 +38,12 @@ impl AppSecretSource {
     /// `env.finish` fails) and an empty secret id stands in.
     pub fn read(env: &mut Env) -> Self {
         if let Some(secret) = env.optional("HUBSPOT_CLIENT_SECRET") {
+            if !aws_is_local(env) {
+                env.problem(
+                    "HUBSPOT_CLIENT_SECRET is for local runs only: set AWS_ENDPOINT_URL to a local \
+                     emulator (127.0.0.1 or localhost), or remove it and use HUBSPOT_APP_SECRET_ID",
+                );
+            }
             return Self::Override(SecretString::from(secret));
         }
         Self::SecretsManager(env.required(
@@ -45,6 +51,16 @@ impl AppSecretSource {
             "the Secrets Manager secret holding the HubSpot app credentials; HUBSPOT_CLIENT_SECRET may replace it for local runs",
         ))
     }
+}
+
+/// True when `AWS_ENDPOINT_URL` points at an emulator on this machine: the mark of a local run.
+fn aws_is_local(env: &Env) -> bool {
+    let endpoint = env
+        .optional("AWS_ENDPOINT_URL")
+        .and_then(|u| Url::parse(&u).ok());
+    endpoint
+        .and_then(|u| u.host_str().map(str::to_owned))
+        .is_some_and(|host| matches!(host.as_str(), "127.0.0.1" | "localhost" | "[::1]"))
 }
 
 /// What a function needs to call HubSpot for any installed portal: the table (tenants, token

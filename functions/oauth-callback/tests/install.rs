@@ -327,4 +327,16 @@ async fn no_licence_key_token_or_client_secret_appears_in_the_logs() {
     );
     let refresh = h.vault.stored(PORTAL).expect("refresh token");
     logs.assert_no_secret(&[key.expose(), refresh.as_str(), "sim-client-secret"]);
+    // The access token from the code exchange is never known to the test: look for the shape
+    // the simulator gives every access token (`CN` and 32 hex digits).
+    let text = logs.text();
+    let access_tokens = text.match_indices("CN").filter(|(at, _)| {
+        let rest = &text[at + 2..];
+        rest.len() >= 32 && rest[..32].chars().all(|c| c.is_ascii_hexdigit())
+    });
+    assert_eq!(
+        access_tokens.count(),
+        0,
+        "an access token appears in a log line"
+    );
 }

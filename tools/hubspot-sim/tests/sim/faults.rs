@@ -65,6 +65,28 @@ async fn a_fixed_share_faults_exactly_that_share_of_requests() {
 }
 
 #[tokio::test]
+async fn a_random_share_faults_about_that_share_of_requests() {
+    let (sim, api) = start().await;
+    sim.add_fault(FaultRule {
+        share: 0.3,
+        random: true,
+        ..rule("/crm/*", FaultKind::Status { status: 500 })
+    });
+    let mut faulted = 0;
+    for _ in 0..100 {
+        if api.get(&objects("companies")).await.status == 500 {
+            faulted += 1;
+        }
+    }
+    // 30 expected; the bounds are over four standard deviations wide, so this never flakes.
+    assert!((10..=55).contains(&faulted), "{faulted} of 100 faulted");
+    let journaled = sim.journal(&JournalQuery::default());
+    let marked = journaled.iter().filter(|e| e.fault.is_some()).count();
+    assert_eq!(marked, faulted, "every injected fault is journaled as one");
+    sim.shutdown().await;
+}
+
+#[tokio::test]
 async fn a_dropped_connection_gives_the_client_a_transport_error() {
     let (sim, api) = start().await;
     let id = sim.add_fault(rule("/crm/*", FaultKind::Drop));
