@@ -223,8 +223,8 @@ show tickets "$TICKET" deeto_id deeto_status deeto_type
 "$OPERATOR" record show --portal 62515 --object contact --id "$DEE" | grep -i -e deal -e email
 echo "Deeto's inbox: Ben's new title, Dee the new prospect, Gus's campaign enrollment, ..."
 "$DEVSTACK" drain --queue-url "$OutboundQueue" --expect 3 --timeout-secs 5 | python3 -c 'import json,sys; [print("  ", json.loads(l)["type"], json.loads(l).get("objectId", json.loads(l).get("contactId", ""))) for l in sys.stdin]'
-echo "the run's checkpoint (deeto-hubspot reconcile show):"
-"$OPERATOR" reconcile show --portal 62515
+echo "the run's checkpoint (deeto-hubspot reconcile 62515 --status):"
+"$OPERATOR" reconcile 62515 --status
 webhook_target "$RECEIVER_URL/webhooks/hubspot"
 
 step "the connection completes (connection.updated); a replayed command changes nothing"

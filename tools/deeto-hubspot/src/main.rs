@@ -35,9 +35,8 @@ enum Command {
     /// Deeto's records of HubSpot objects.
     #[command(subcommand)]
     Record(record::RecordCommand),
-    /// The daily reconcile's runs.
-    #[command(subcommand)]
-    Reconcile(reconcile::ReconcileCommand),
+    /// Reconcile one portal now (today's run: started, or resumed), or show a run.
+    Reconcile(reconcile::ReconcileArgs),
 }
 
 #[tokio::main]
@@ -55,7 +54,7 @@ async fn main() -> ExitCode {
         Command::Tenant(command) => tenant::run(command, json).await,
         Command::Config(command) => config::run(command, json).await,
         Command::Record(command) => record::run(command, json).await,
-        Command::Reconcile(command) => reconcile::run(command, json).await,
+        Command::Reconcile(args) => reconcile::run(args, json).await,
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,
