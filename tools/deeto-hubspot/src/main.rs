@@ -1,6 +1,7 @@
 //! `deeto-hubspot`: the operator's command line. Works against real AWS, or against the local
 //! stack when `AWS_ENDPOINT_URL` points at moto. Exit codes: 0 ok, 1 failure, 2 usage.
 
+mod budget;
 mod config;
 mod reconcile;
 mod record;
@@ -35,6 +36,8 @@ enum Command {
     /// Deeto's records of HubSpot objects.
     #[command(subcommand)]
     Record(record::RecordCommand),
+    /// The portal's API budget use over the last minutes.
+    Budget(budget::BudgetArgs),
     /// Reconcile one portal now (today's run: started, or resumed), or show a run.
     Reconcile(reconcile::ReconcileArgs),
 }
@@ -55,6 +58,7 @@ async fn main() -> ExitCode {
         Command::Config(command) => config::run(command, json).await,
         Command::Record(command) => record::run(command, json).await,
         Command::Reconcile(args) => reconcile::run(args, json).await,
+        Command::Budget(args) => budget::run(args, json).await,
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,

@@ -9,7 +9,7 @@ use aws_sdk_dynamodb::error::SdkError;
 use aws_sdk_dynamodb::operation::update_item::UpdateItemError;
 use aws_sdk_dynamodb::types::ReturnValuesOnConditionCheckFailure;
 
-use super::item::{get_n, n, s, unavailable};
+use super::item::{get_n, get_s, n, s, unavailable};
 use super::portal_pk;
 use crate::domain::ids::PortalId;
 use crate::hubspot::budget::{BudgetLimit, kind_name, limit_for};
@@ -56,6 +56,53 @@ impl DynamoRateBudget {
             .item
             .and_then(|item| get_n(&item, "request_count"))
             .map_or(0, |c| c.clamp(0, i64::from(u32::MAX)) as u32))
+    }
+}
+
+/// One window's count, as the budget recorded it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct WindowUse {
+    pub window_start_ms: i64,
+    pub count: u32,
+}
+
+impl DynamoRateBudget {
+    /// The windows of `kind` that started in `[from_ms, to_ms]`, oldest first: what the
+    /// portal's callers spent (operators' `deeto-hubspot budget`).
+    pub async fn usage(
+        &self,
+        portal: PortalId,
+        kind: CallKind,
+        from_ms: i64,
+        to_ms: i64,
+    ) -> Result<Vec<WindowUse>, StoreError> {
+        let limit = limit_for(kind);
+        let mut pages = self
+            .client
+            .query()
+            .table_name(&self.table)
+            .key_condition_expression("pk = :pk AND sk BETWEEN :from AND :to")
+            .expression_attribute_values(":pk", s(portal_pk(portal)))
+            .expression_attribute_values(":from", s(Self::sk(kind, limit.window_start(from_ms))))
+            .expression_attribute_values(":to", s(Self::sk(kind, to_ms)))
+            .into_paginator()
+            .items()
+            .send();
+        let mut windows = Vec::new();
+        while let Some(item) = pages.next().await {
+            let item = item.map_err(|e| unavailable("Query", e))?;
+            let start = get_s(&item, "sk")
+                .and_then(|sk| sk.rsplit('#').next().and_then(|n| n.parse().ok()));
+            if let (Some(window_start_ms), Some(count)) = (start, get_n(&item, "request_count")) {
+                let count = count.clamp(0, i64::from(u32::MAX)) as u32;
+                windows.push(WindowUse {
+                    window_start_ms,
+                    count,
+                });
+            }
+        }
+        Ok(windows)
     }
 }
 
