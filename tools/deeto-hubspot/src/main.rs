@@ -3,6 +3,7 @@
 
 mod budget;
 mod config;
+mod dlq;
 mod reconcile;
 mod record;
 mod tenant;
@@ -36,6 +37,9 @@ enum Command {
     /// Deeto's records of HubSpot objects.
     #[command(subcommand)]
     Record(record::RecordCommand),
+    /// The sync queue's dead-letter queue: list, redrive, purge.
+    #[command(subcommand)]
+    Dlq(dlq::DlqCommand),
     /// The portal's API budget use over the last minutes.
     Budget(budget::BudgetArgs),
     /// Reconcile one portal now (today's run: started, or resumed), or show a run.
@@ -59,6 +63,7 @@ async fn main() -> ExitCode {
         Command::Record(command) => record::run(command, json).await,
         Command::Reconcile(args) => reconcile::run(args, json).await,
         Command::Budget(args) => budget::run(args, json).await,
+        Command::Dlq(command) => dlq::run(command, json).await,
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,
