@@ -117,6 +117,9 @@ pub trait TenantStore: Send + Sync {
     ) -> Result<(), StoreError>;
     /// Revokes a tenant's licence key: installs with it are refused from now on.
     async fn revoke_license(&self, id: &TenantId) -> Result<(), StoreError>;
+    /// Replaces the tenant's licence key with the one hashing to `new_hash`, at once and
+    /// together: the old key stops working, the new one works (and is active).
+    async fn rotate_license(&self, id: &TenantId, new_hash: &str) -> Result<(), StoreError>;
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]

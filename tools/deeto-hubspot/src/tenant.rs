@@ -33,6 +33,8 @@ pub enum TenantCommand {
     },
     /// Revoke the tenant's licence key: new installs with it are refused.
     RevokeKey { id: String },
+    /// Give the tenant a new licence key (printed once); the old one stops working at once.
+    RotateKey { id: String },
 }
 
 pub async fn run(command: TenantCommand, json: bool) -> Result<(), String> {
@@ -60,6 +62,7 @@ pub async fn run(command: TenantCommand, json: bool) -> Result<(), String> {
         TenantCommand::Disconnect { id, reason } => {
             disconnect(&sdk, &store, id, &reason, json).await
         }
+        TenantCommand::RotateKey { id } => rotate(&store, id, json).await,
         TenantCommand::RevokeKey { id } => {
             store
                 .revoke_license(&TenantId(id.clone()))
@@ -94,6 +97,32 @@ async fn create(store: &DynamoTenantStore, name: String, json: bool) -> Result<(
             "tenant:      {}\nname:        {}\nlicence key: {}\n(shown once: only its hash is stored)",
             tenant.id,
             tenant.name,
+            key.expose()
+        );
+    }
+    Ok(())
+}
+
+async fn rotate(store: &DynamoTenantStore, id: String, json: bool) -> Result<(), String> {
+    let tenant = TenantId(id.clone());
+    if store
+        .tenant(&tenant)
+        .await
+        .map_err(|e| e.to_string())?
+        .is_none()
+    {
+        return Err(format!("no tenant {id}"));
+    }
+    let key = new_license_key();
+    store
+        .rotate_license(&tenant, &hash_license_key(&key))
+        .await
+        .map_err(|e| e.to_string())?;
+    if json {
+        println!("{}", json!({ "tenantId": id, "licenseKey": key.expose() }));
+    } else {
+        println!(
+            "tenant:          {id}\nnew licence key: {}\n(shown once; the old key no longer works)",
             key.expose()
         );
     }

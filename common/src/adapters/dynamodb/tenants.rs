@@ -3,7 +3,7 @@
 
 use async_trait::async_trait;
 use aws_sdk_dynamodb::Client;
-use aws_sdk_dynamodb::types::{Put, TransactWriteItem, Update};
+use aws_sdk_dynamodb::types::{Delete, Put, TransactWriteItem, Update};
 
 use super::item::{
     Item, get_bool, get_list_s, get_n, get_s, is_condition_failure, list_s, n, require_s, s,
@@ -247,6 +247,61 @@ impl TenantStore for DynamoTenantStore {
                 .await
                 .map_err(|e| unavailable("UpdateItem", e))?;
         }
+        Ok(())
+    }
+
+    async fn rotate_license(&self, id: &TenantId, new_hash: &str) -> Result<(), StoreError> {
+        let tenant = self
+            .get(tenant_pk(id), "TENANT")
+            .await?
+            .ok_or_else(|| StoreError::Corrupt(format!("no tenant {id}")))?;
+        let old_hash = require_s(&tenant, "license_hash")?;
+        // The tenant item still holds the old hash, so a concurrent rotation fails cleanly.
+        let tenant_update = build(
+            Update::builder()
+                .table_name(&self.table)
+                .key("pk", s(tenant_pk(id)))
+                .key("sk", s("TENANT"))
+                .update_expression("SET license_hash = :new, license_active = :yes")
+                .condition_expression("license_hash = :old")
+                .expression_attribute_values(":new", s(new_hash))
+                .expression_attribute_values(":old", s(old_hash.clone()))
+                .expression_attribute_values(
+                    ":yes",
+                    aws_sdk_dynamodb::types::AttributeValue::Bool(true),
+                )
+                .build(),
+        )?;
+        let old_index = build(
+            Delete::builder()
+                .table_name(&self.table)
+                .key("pk", s(license_pk(&old_hash)))
+                .key("sk", s("LICENSE"))
+                .build(),
+        )?;
+        let new_index = build(
+            Put::builder()
+                .table_name(&self.table)
+                .item("pk", s(license_pk(new_hash)))
+                .item("sk", s("LICENSE"))
+                .item("tenant_id", s(id.0.clone()))
+                .condition_expression("attribute_not_exists(pk)")
+                .build(),
+        )?;
+        self.client
+            .transact_write_items()
+            .transact_items(TransactWriteItem::builder().update(tenant_update).build())
+            .transact_items(TransactWriteItem::builder().delete(old_index).build())
+            .transact_items(TransactWriteItem::builder().put(new_index).build())
+            .send()
+            .await
+            .map_err(|e| {
+                if is_condition_failure(&e) {
+                    StoreError::Conflict(format!("tenant {id}'s key changed meanwhile; try again"))
+                } else {
+                    unavailable("TransactWriteItems", e)
+                }
+            })?;
         Ok(())
     }
 

@@ -140,6 +140,22 @@ impl TenantStore for MemoryTenantStore {
         Ok(())
     }
 
+    async fn rotate_license(&self, id: &TenantId, new_hash: &str) -> Result<(), StoreError> {
+        let mut inner = self.inner.lock().map_err(|_| poisoned())?;
+        if !inner.tenants.contains_key(id) {
+            return Err(StoreError::Corrupt(format!("no tenant {id}")));
+        }
+        if inner.licenses.contains_key(new_hash) {
+            return Err(StoreError::Conflict("licence key already in use".into()));
+        }
+        inner.licenses.retain(|_, owner| owner != id);
+        inner.licenses.insert(new_hash.to_owned(), id.clone());
+        if let Some(tenant) = inner.tenants.get_mut(id) {
+            tenant.license_active = true;
+        }
+        Ok(())
+    }
+
     async fn revoke_license(&self, id: &TenantId) -> Result<(), StoreError> {
         let mut inner = self.inner.lock().map_err(|_| poisoned())?;
         let tenant = inner
