@@ -1,12 +1,18 @@
 //! Capturing this thread's log lines, with the production filter at its most verbose, to prove
 //! that no secret is ever logged.
+//!
+//! One global subscriber (installed once) formats every event and hands it to the buffer of the
+//! capture active on the emitting thread, if any. A per-thread default subscriber would be
+//! simpler, but tracing caches each call site's interest process-wide: a test thread without a
+//! subscriber can make a call site "never enabled" for the capturing thread too, and the
+//! capture silently misses lines.
 
-use std::sync::{Arc, Mutex};
+use std::cell::RefCell;
+use std::sync::{Arc, Mutex, OnceLock};
 
-/// Everything logged while the capture lives.
+/// Everything logged on this thread while the capture lives.
 pub struct LogCapture {
     buffer: Captured,
-    _guard: tracing::subscriber::DefaultGuard,
 }
 
 impl std::fmt::Debug for LogCapture {
@@ -15,38 +21,64 @@ impl std::fmt::Debug for LogCapture {
     }
 }
 
+impl Drop for LogCapture {
+    fn drop(&mut self) {
+        ACTIVE.with(|active| active.borrow_mut().take());
+    }
+}
+
 #[derive(Clone, Default)]
 struct Captured(Arc<Mutex<Vec<u8>>>);
 
-impl std::io::Write for Captured {
+thread_local! {
+    static ACTIVE: RefCell<Option<Captured>> = const { RefCell::new(None) };
+}
+
+/// Writes to the capture of the current thread; elsewhere the line is dropped.
+struct ThreadSink;
+
+impl std::io::Write for ThreadSink {
     fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
-        self.0
-            .lock()
-            .map_err(|_| std::io::Error::other("poisoned"))?
-            .extend_from_slice(buf);
-        Ok(buf.len())
+        ACTIVE.with(|active| {
+            if let Some(captured) = active.borrow().as_ref() {
+                captured
+                    .0
+                    .lock()
+                    .map_err(|_| std::io::Error::other("poisoned"))?
+                    .extend_from_slice(buf);
+            }
+            Ok(buf.len())
+        })
     }
     fn flush(&mut self) -> std::io::Result<()> {
         Ok(())
     }
 }
 
-/// Captures on this thread (use a current-thread runtime) with `RUST_LOG=trace` through the
-/// functions' own filter, so the caps on the AWS SDK's body logging are part of what is tested.
+/// Captures this thread's lines (use a current-thread runtime) with `RUST_LOG=trace` through
+/// the functions' own filter, so the caps on the AWS SDK's body logging are part of what is
+/// tested.
 pub fn capture_logs() -> LogCapture {
+    static INSTALLED: OnceLock<()> = OnceLock::new();
+    INSTALLED.get_or_init(|| {
+        use tracing_subscriber::layer::SubscriberExt;
+        use tracing_subscriber::{Layer, filter, fmt, registry};
+        // Only threads that capture pay for formatting: the thread check is dynamic (never
+        // cached), the production filter decides the rest.
+        let capturing = filter::filter_fn(|_| ACTIVE.with(|active| active.borrow().is_some()));
+        let layer = fmt::layer()
+            .json()
+            .with_current_span(true)
+            .with_span_list(true)
+            .with_writer(|| ThreadSink)
+            .with_filter(common::telemetry::filter(Some("trace")))
+            .with_filter(capturing);
+        tracing::subscriber::set_global_default(registry().with(layer))
+            .expect("no other global subscriber in a test binary that captures logs");
+    });
     let buffer = Captured::default();
-    let writer = buffer.clone();
-    let subscriber = tracing_subscriber::fmt()
-        .json()
-        .with_current_span(true)
-        .with_span_list(true)
-        .with_env_filter(common::telemetry::filter(Some("trace")))
-        .with_writer(move || writer.clone())
-        .finish();
-    LogCapture {
-        buffer,
-        _guard: tracing::subscriber::set_default(subscriber),
-    }
+    ACTIVE.with(|active| *active.borrow_mut() = Some(buffer.clone()));
+    LogCapture { buffer }
 }
 
 impl LogCapture {
