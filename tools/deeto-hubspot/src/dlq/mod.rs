@@ -139,7 +139,7 @@ fn print(letters: &[&DeadLetter], json: bool) -> Result<(), String> {
     );
     for l in letters {
         let reason = match (&l.disposition, &l.reason) {
-            (Some(d), Some(r)) => format!("{d}: {r}"),
+            (Some(d), Some(r)) if !r.starts_with(d.as_str()) => format!("{d}: {r}"),
             (_, Some(r)) => r.clone(),
             _ => "moved by SQS after five receives".to_owned(),
         };

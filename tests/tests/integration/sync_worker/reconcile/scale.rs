@@ -118,12 +118,15 @@ async fn a_portal_of_25000_records_with_over_10000_modified_since_the_last_run_i
         "paging by id never hits the 10,000 cap"
     );
     assert_eq!(h.count_429(), 0, "no 429 at steady state");
-    let enrolled = h
+    // Deeto's inbox: one update per repaired record, one enrollment per transition.
+    let updated: BTreeSet<u64> = stale_titles.union(&stale_stages).copied().collect();
+    let enrollments = stale_stages.len() + unknown_customers as usize;
+    let wait = Duration::from_secs(120);
+    let inbox = h
         .stack
-        .receive(&h.outbound_url, usize::MAX, Duration::from_secs(3))
-        .await
-        .into_iter()
-        .filter(|m| m["type"] == "campaign.enrolled.v1")
-        .count() as u64;
-    assert_eq!(enrolled, stale_stages.len() as u64 + unknown_customers);
+        .receive(&h.outbound_url, updated.len() + enrollments, wait)
+        .await;
+    let count = |kind: &str| inbox.iter().filter(|m| m["type"] == kind).count();
+    assert_eq!(count("record.updated.v1"), updated.len());
+    assert_eq!(count("campaign.enrolled.v1"), enrollments);
 }
