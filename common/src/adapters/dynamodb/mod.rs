@@ -5,6 +5,7 @@
 //! | item | pk | sk |
 //! |---|---|---|
 //! | tenant | `TENANT#{tenant_id}` | `TENANT` |
+//! | the list of tenants (one entry each) | `TENANTS` | `TENANT#{tenant_id}` |
 //! | licence key → tenant | `LICENSE#{sha256 hex of the key}` | `LICENSE` |
 //! | portal → tenant, status | `PORTAL#{portal_id}` | `TENANT` |
 //! | OAuth install state | `OAUTHSTATE#{state}` | `STATE` |

@@ -1,5 +1,6 @@
-//! [`TenantStore`] over DynamoDB. A tenant, its licence-key index and its portal binding are
-//! three items written together in transactions, so a portal can never be bound twice.
+//! [`TenantStore`] over DynamoDB. A tenant, its licence-key index, its entry in the tenant
+//! list and its portal binding are items written together in transactions, so a portal can
+//! never be bound twice.
 
 use async_trait::async_trait;
 use aws_sdk_dynamodb::Client;
@@ -41,6 +42,10 @@ impl DynamoTenantStore {
         Ok(out.item)
     }
 }
+
+/// The partition listing every tenant (one item each, sort key the tenant's key), so listing
+/// them never scans the table.
+const TENANT_INDEX_PK: &str = "TENANTS";
 
 fn tenant_pk(id: &TenantId) -> String {
     format!("TENANT#{id}")
@@ -110,10 +115,20 @@ impl TenantStore for DynamoTenantStore {
                 .condition_expression("attribute_not_exists(pk)")
                 .build(),
         )?;
+        let index_item = build(
+            Put::builder()
+                .table_name(&self.table)
+                .item("pk", s(TENANT_INDEX_PK))
+                .item("sk", s(tenant_pk(&tenant.id)))
+                .item("tenant_id", s(tenant.id.0.clone()))
+                .condition_expression("attribute_not_exists(pk)")
+                .build(),
+        )?;
         self.client
             .transact_write_items()
             .transact_items(TransactWriteItem::builder().put(tenant_item).build())
             .transact_items(TransactWriteItem::builder().put(license_item).build())
+            .transact_items(TransactWriteItem::builder().put(index_item).build())
             .send()
             .await
             .map_err(|e| {
@@ -143,19 +158,25 @@ impl TenantStore for DynamoTenantStore {
     }
 
     async fn list_tenants(&self) -> Result<Vec<Tenant>, StoreError> {
-        let mut tenants = Vec::new();
+        // The index partition, not a Scan: the table also holds every portal's records.
         let mut pages = self
             .client
-            .scan()
+            .query()
             .table_name(&self.table)
-            .filter_expression("sk = :sk AND begins_with(pk, :prefix)")
-            .expression_attribute_values(":sk", s("TENANT"))
-            .expression_attribute_values(":prefix", s("TENANT#"))
+            .key_condition_expression("pk = :pk")
+            .expression_attribute_values(":pk", s(TENANT_INDEX_PK))
             .into_paginator()
             .items()
             .send();
+        let mut ids = Vec::new();
         while let Some(item) = pages.next().await {
-            tenants.push(tenant_from(&item.map_err(|e| unavailable("Scan", e))?)?);
+            let item = item.map_err(|e| unavailable("Query", e))?;
+            ids.push(TenantId(require_s(&item, "tenant_id")?));
+        }
+        let mut tenants = Vec::with_capacity(ids.len());
+        for chunk in ids.chunks(25) {
+            let found = futures::future::try_join_all(chunk.iter().map(|id| self.tenant(id)));
+            tenants.extend(found.await?.into_iter().flatten());
         }
         tenants.sort_by(|a, b| a.name.cmp(&b.name).then(a.id.cmp(&b.id)));
         Ok(tenants)

@@ -22,6 +22,18 @@ use super::*;
 use crate::write_scope::assert_within_write_scope;
 use crate::write_scope::install_flow::approve;
 
+impl Harness {
+    /// The ticket Deeto recorded for a connection now.
+    async fn ticket_of(&self, connection: &str) -> u64 {
+        let ticket = self
+            .hubspot
+            .tickets
+            .for_connection(PortalId(PORTAL), connection)
+            .await;
+        ticket.expect("read").expect("recorded").ticket_id.0
+    }
+}
+
 const REDIRECT: &str = "https://abc123xyz.execute-api.eu-west-1.amazonaws.com/oauth/callback";
 
 /// Installs portal 62515 for a new tenant the way a customer does; returns the tenant's key.
@@ -162,30 +174,14 @@ async fn a_portals_whole_life_writes_only_within_deetos_scope_and_deletes_nothin
     assert_eq!(h.writes(), writes, "replays write nothing");
 
     // Someone removes Deeto's ticket; the next update re-creates it.
-    let ticket = h
-        .hubspot
-        .tickets
-        .for_connection(PortalId(PORTAL), "conn-1")
-        .await
-        .expect("read")
-        .expect("recorded")
-        .ticket_id
-        .0;
+    let ticket = h.ticket_of("conn-1").await;
     h.sim
         .archive_as_user(PORTAL, ObjectType::Tickets, ticket)
         .expect("removed");
     let again = [json!({"type": "connection.updated", "id": "e-conn-again",
                         "deetoId": "conn-1", "status": "published"})];
     h.post_commands(&key, &again).await;
-    let recreated = h
-        .hubspot
-        .tickets
-        .for_connection(PortalId(PORTAL), "conn-1")
-        .await
-        .expect("read")
-        .expect("recorded")
-        .ticket_id
-        .0;
+    let recreated = h.ticket_of("conn-1").await;
     assert_ne!(recreated, ticket);
     assert_eq!(
         h.property(ObjectType::Tickets, recreated, "deeto_status")
@@ -206,15 +202,7 @@ async fn a_portals_whole_life_writes_only_within_deetos_scope_and_deletes_nothin
         h.property(ObjectType::Contacts, ada, "deeto_id").as_deref(),
         Some("ref-ada")
     );
-    let third = h
-        .hubspot
-        .tickets
-        .for_connection(PortalId(PORTAL), "conn-1")
-        .await
-        .expect("read")
-        .expect("recorded")
-        .ticket_id
-        .0;
+    let third = h.ticket_of("conn-1").await;
     assert_ne!(third, recreated, "the open connection's ticket re-created");
 
     // The operator disconnects the tenant: the token is revoked, nothing else is written.
