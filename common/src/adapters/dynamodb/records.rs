@@ -20,6 +20,7 @@ use self::codec::{DELETED_AT, record_from, record_item, record_prefix, record_sk
 use self::writes::Init;
 use super::item::{Item, is_condition_failure, n, s, unavailable};
 use super::portal_pk;
+use super::query::{PageQuery, page_by_prefix};
 use crate::domain::ids::{ObjectId, PortalId};
 use crate::ports::{Page, StoreError};
 use crate::sync::ports::{AppliedChange, FieldChange, MergeResult, RecordStore};
@@ -158,25 +159,17 @@ impl RecordStore for DynamoRecordStore {
         after: Option<&str>,
         limit: usize,
     ) -> Result<Page<DeetoRecord>, StoreError> {
-        let prefix = record_prefix(object);
-        let page = super::query::page_by_prefix(
-            &self.client,
-            &self.table,
-            portal_pk(portal),
-            &prefix,
+        let (pk, prefix) = (portal_pk(portal), record_prefix(object));
+        let query = PageQuery {
+            pk: &pk,
+            prefix: &prefix,
             after,
             limit,
-        )
-        .await?;
-        let items = page
-            .items
-            .iter()
-            .map(record_from)
-            .collect::<Result<_, _>>()?;
-        Ok(Page {
-            items,
-            next: page.next,
+        };
+        page_by_prefix(&self.client, &self.table, query, |_, item| {
+            record_from(item)
         })
+        .await
     }
 
     async fn get_many(

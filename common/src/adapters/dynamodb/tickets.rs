@@ -14,6 +14,7 @@ use aws_sdk_dynamodb::types::AttributeValue;
 
 use super::item::{Item, get_n, require_s, s, unavailable};
 use super::portal_pk;
+use super::query::{PageQuery, page_by_prefix};
 use crate::domain::ids::{ObjectId, PortalId};
 use crate::ports::{Claim, DeetoTicket, Page, StoreError, TicketStore};
 
@@ -153,29 +154,14 @@ impl TicketStore for DynamoTicketStore {
         after: Option<&str>,
         limit: usize,
     ) -> Result<Page<DeetoTicket>, StoreError> {
-        let prefix = connection_sk("");
-        let page = super::query::page_by_prefix(
-            &self.client,
-            &self.table,
-            portal_pk(portal),
-            &prefix,
+        let (pk, prefix) = (portal_pk(portal), connection_sk(""));
+        let query = PageQuery {
+            pk: &pk,
+            prefix: &prefix,
             after,
             limit,
-        )
-        .await?;
-        let items = page
-            .items
-            .iter()
-            .map(|item| {
-                let sk = require_s(item, "sk")?;
-                let connection = sk.strip_prefix(prefix.as_str()).unwrap_or(&sk);
-                decode(connection, item)
-            })
-            .collect::<Result<_, _>>()?;
-        Ok(Page {
-            items,
-            next: page.next,
-        })
+        };
+        page_by_prefix(&self.client, &self.table, query, decode).await
     }
 
     async fn claim_creation(
