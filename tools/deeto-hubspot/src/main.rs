@@ -7,6 +7,7 @@ mod dlq;
 mod reconcile;
 mod record;
 mod tenant;
+mod token;
 
 use std::process::ExitCode;
 
@@ -40,6 +41,9 @@ enum Command {
     /// The sync queue's dead-letter queue: list, redrive, purge.
     #[command(subcommand)]
     Dlq(dlq::DlqCommand),
+    /// A portal's HubSpot authorization: healthy or not (no token is printed).
+    #[command(subcommand)]
+    Token(token::TokenCommand),
     /// The portal's API budget use over the last minutes.
     Budget(budget::BudgetArgs),
     /// Reconcile one portal now (today's run: started, or resumed), or show a run.
@@ -63,6 +67,7 @@ async fn main() -> ExitCode {
         Command::Record(command) => record::run(command, json).await,
         Command::Reconcile(args) => reconcile::run(args, json).await,
         Command::Budget(args) => budget::run(args, json).await,
+        Command::Token(command) => token::run(command, json).await,
         Command::Dlq(command) => dlq::run(command, json).await,
     };
     match result {
