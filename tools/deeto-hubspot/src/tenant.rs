@@ -3,15 +3,18 @@
 use std::sync::Arc;
 
 use clap::Subcommand;
+use common::adapters::dynamodb::checkpoints::DynamoCheckpoints;
 use common::adapters::dynamodb::tenants::DynamoTenantStore;
 use common::adapters::hubspot_stack::app_credentials;
 use common::adapters::secrets::token_vault::SecretsManagerTokenVault;
 use common::config::{AppSecretSource, Env, HubSpotEndpoints};
 use common::domain::ids::TenantId;
+use common::domain::iso_time::iso;
 use common::hubspot::client::http_client;
 use common::hubspot::oauth::{OAuthSettings, ReqwestOAuth};
 use common::install::{disconnect_tenant, hash_license_key, new_license_key};
 use common::ports::{Clock, SystemClock, Tenant, TenantStore};
+use common::reconcile::{CheckpointStore, run_id};
 use serde_json::json;
 
 #[derive(Subcommand)]
@@ -42,12 +45,14 @@ pub async fn run(command: TenantCommand, json: bool) -> Result<(), String> {
     let table = env.required("TABLE_NAME", "the integration's DynamoDB table");
     env.finish(()).map_err(|e| e.to_string())?;
     let sdk = common::adapters::aws::load_sdk_config().await;
+    let table_name = table.clone();
     let store = DynamoTenantStore::new(aws_sdk_dynamodb::Client::new(&sdk), table);
     match command {
         TenantCommand::Create { name } => create(&store, name, json).await,
         TenantCommand::List => {
             let tenants = store.list_tenants().await.map_err(|e| e.to_string())?;
-            print_tenants(&tenants, json);
+            let syncs = last_syncs(&sdk, &table_name, &tenants).await?;
+            print_tenants(&tenants, &syncs, json);
             Ok(())
         }
         TenantCommand::Show { id } => {
@@ -56,7 +61,9 @@ pub async fn run(command: TenantCommand, json: bool) -> Result<(), String> {
                 .await
                 .map_err(|e| e.to_string())?
                 .ok_or(format!("no tenant {id}"))?;
-            print_tenants(&[tenant], json);
+            let tenants = [tenant];
+            let syncs = last_syncs(&sdk, &table_name, &tenants).await?;
+            print_tenants(&tenants, &syncs, json);
             Ok(())
         }
         TenantCommand::Disconnect { id, reason } => {
@@ -193,22 +200,48 @@ async fn crate_oauth(
     Ok(Arc::new(ReqwestOAuth::new(settings, http)))
 }
 
-fn print_tenants(tenants: &[Tenant], json: bool) {
+/// The last finished daily reconcile of each tenant's portal (the last full sync), by tenant.
+async fn last_syncs(
+    sdk: &aws_config::SdkConfig,
+    table: &str,
+    tenants: &[Tenant],
+) -> Result<Vec<Option<i64>>, String> {
+    let checkpoints = DynamoCheckpoints::new(aws_sdk_dynamodb::Client::new(sdk), table);
+    let tomorrow = run_id(SystemClock.now_ms() + 24 * 3600 * 1000);
+    let mut syncs = Vec::with_capacity(tenants.len());
+    for tenant in tenants {
+        let Some(portal) = tenant.portal_id else {
+            syncs.push(None);
+            continue;
+        };
+        // The newest run up to today; an unfinished one says when it started.
+        let run = checkpoints
+            .previous(portal, &tomorrow)
+            .await
+            .map_err(|e| e.to_string())?;
+        syncs.push(run.map(|r| r.finished_at_ms.unwrap_or(r.started_at_ms)));
+    }
+    Ok(syncs)
+}
+
+fn print_tenants(tenants: &[Tenant], syncs: &[Option<i64>], json: bool) {
     if json {
         let rows: Vec<_> = tenants
             .iter()
-            .map(|t| json!({ "tenantId": t.id.0, "name": t.name, "status": t.status.as_str(), "licenseActive": t.license_active,
+            .zip(syncs)
+            .map(|(t, sync)| json!({ "tenantId": t.id.0, "name": t.name, "status": t.status.as_str(), "licenseActive": t.license_active,
                              "portalId": t.portal_id.map(|p| p.0), "scopes": t.scopes, "installedAtMs": t.installed_at_ms,
-                             "statusReason": t.status_reason }))
+                             "lastSyncAtMs": sync, "statusReason": t.status_reason }))
             .collect();
         println!("{}", serde_json::Value::Array(rows));
         return;
     }
     println!(
-        "{:<38} {:<24} {:<13} {:<10} REASON",
-        "TENANT", "NAME", "STATUS", "PORTAL"
+        "{:<38} {:<24} {:<24} {:<10} {:<17} {:<17} LAST ERROR",
+        "TENANT", "NAME", "STATUS", "PORTAL", "INSTALLED", "LAST SYNC"
     );
-    for t in tenants {
+    let day = |ms: Option<i64>| ms.map_or("-".to_owned(), |ms| iso(ms)[..16].replace('T', " "));
+    for (t, sync) in tenants.iter().zip(syncs) {
         let portal = t
             .portal_id
             .map(|p| p.to_string())
@@ -219,11 +252,13 @@ fn print_tenants(tenants: &[Tenant], json: bool) {
             format!("{} (key revoked)", t.status.as_str())
         };
         println!(
-            "{:<38} {:<24} {:<13} {:<10} {}",
+            "{:<38} {:<24} {:<24} {:<10} {:<17} {:<17} {}",
             t.id,
             t.name,
             status,
             portal,
+            day(t.installed_at_ms),
+            day(*sync),
             t.status_reason.as_deref().unwrap_or("-")
         );
     }

@@ -113,6 +113,11 @@ async fn wait_prints_the_summary_of_a_finished_run_and_gives_up_on_one_nobody_wo
         text.contains("field") && text.contains("repaired      2"),
         "{text}"
     );
+    let listed = json_out(&cli(&stack, &["tenant", "list", "--output", "json"]));
+    assert_eq!(
+        listed[0]["lastSyncAtMs"],
+        serde_json::json!(done.finished_at_ms)
+    );
 }
 
 #[tokio::test]

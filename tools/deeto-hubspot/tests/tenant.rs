@@ -45,6 +45,10 @@ async fn a_tenant_is_created_listed_shown_and_its_key_rotated() {
     let unknown = cli(&stack, &["tenant", "show", "no-such-tenant"]);
 
     assert_eq!(listed[0]["tenantId"], id.as_str());
+    assert!(
+        listed[0]["lastSyncAtMs"].is_null(),
+        "not installed, never synced"
+    );
     assert_eq!(
         (shown[0]["name"].as_str(), shown[0]["status"].as_str()),
         (Some("Acme"), Some("pending"))
