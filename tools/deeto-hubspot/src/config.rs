@@ -108,7 +108,7 @@ fn print_set(tenant: &TenantId, file: &std::path::Path, json: bool) {
 }
 
 /// Every problem, prefixed with the file like a compiler's message, so editors can jump to it.
-fn refused(file: &std::path::Path, errors: &[ConfigError], json: bool) -> String {
+pub(crate) fn refused(file: &std::path::Path, errors: &[ConfigError], json: bool) -> String {
     if json {
         let rows: Vec<_> = errors
             .iter()

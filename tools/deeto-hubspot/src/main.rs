@@ -6,6 +6,7 @@ mod config;
 mod dlq;
 mod reconcile;
 mod record;
+mod section;
 mod tenant;
 mod token;
 
@@ -44,6 +45,12 @@ enum Command {
     /// A portal's HubSpot authorization: healthy or not (no token is printed).
     #[command(subcommand)]
     Token(token::TokenCommand),
+    /// A portal's field mapping override: show, set (validated), reset.
+    #[command(subcommand)]
+    Mapping(section::SectionCommand),
+    /// A portal's campaign rules override: show, set (validated), reset.
+    #[command(subcommand)]
+    Rules(section::SectionCommand),
     /// The portal's API budget use over the last minutes.
     Budget(budget::BudgetArgs),
     /// Reconcile one portal now (today's run: started, or resumed), or show a run.
@@ -67,6 +74,8 @@ async fn main() -> ExitCode {
         Command::Record(command) => record::run(command, json).await,
         Command::Reconcile(args) => reconcile::run(args, json).await,
         Command::Budget(args) => budget::run(args, json).await,
+        Command::Mapping(command) => section::run(section::Section::Mapping, command, json).await,
+        Command::Rules(command) => section::run(section::Section::Rules, command, json).await,
         Command::Token(command) => token::run(command, json).await,
         Command::Dlq(command) => dlq::run(command, json).await,
     };
