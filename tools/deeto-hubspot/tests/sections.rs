@@ -109,3 +109,83 @@ async fn sections_are_set_validated_shown_and_reset_per_portal() {
     let unknown = cli(&stack, &["mapping", "show", "999"]);
     assert_eq!(unknown.status.code(), Some(1));
 }
+
+#[tokio::test]
+async fn a_whole_override_document_and_a_record_assignment_work_the_same_way() {
+    let stack = TestStack::new().await;
+    let tenants = DynamoTenantStore::new(
+        aws_sdk_dynamodb::Client::new(&stack.sdk),
+        stack.reference("Table"),
+    );
+    let tenant = Tenant::pending(TenantId("acme".into()), "Acme");
+    tenants
+        .create_tenant(&tenant, "hash")
+        .await
+        .expect("tenant");
+    let bound = tenants.bind_portal(&tenant.id, PortalId(62515), &[], now_ms());
+    bound.await.expect("bound");
+    let document = file(
+        "acme.json",
+        r#"{"tickets": {"pipeline": "p1", "stage": "s1"}}"#,
+    );
+    let unknown_key = file("typo.json", r#"{"mappings": {}}"#);
+
+    let set = cli(
+        &stack,
+        &["config", "set", "--tenant", "acme", "--file", &document],
+    );
+    let refused = cli(
+        &stack,
+        &["config", "set", "--tenant", "acme", "--file", &unknown_key],
+    );
+    let show = cli(
+        &stack,
+        &["config", "show", "--tenant", "acme", "--output", "json"],
+    );
+    let assign = cli(
+        &stack,
+        &[
+            "record",
+            "assign",
+            "--portal",
+            "62515",
+            "--object",
+            "contact",
+            "--id",
+            "101",
+            "--role",
+            "reference",
+            "--deeto-id",
+            "ref-101",
+            "--output",
+            "json",
+        ],
+    );
+    let record = cli(
+        &stack,
+        &[
+            "record", "show", "--portal", "62515", "--object", "contact", "--id", "101",
+            "--output", "json",
+        ],
+    );
+    let stray = cli(
+        &stack,
+        &[
+            "record", "assign", "--portal", "999", "--object", "contact", "--id", "1", "--role",
+            "lead",
+        ],
+    );
+
+    assert!(set.status.success(), "{set:?}");
+    assert_eq!(refused.status.code(), Some(1));
+    assert!(
+        String::from_utf8_lossy(&refused.stderr).contains("line"),
+        "{refused:?}"
+    );
+    let overrides: Value = serde_json::from_slice(&show.stdout).expect("JSON");
+    assert_eq!(overrides["overrides"]["tickets"]["pipeline"], "p1");
+    assert!(assign.status.success(), "{assign:?}");
+    let stored: Value = serde_json::from_slice(&record.stdout).expect("JSON");
+    assert_eq!(stored["deetoId"], "ref-101", "{stored}");
+    assert_eq!(stray.status.code(), Some(1), "a portal no tenant installed");
+}

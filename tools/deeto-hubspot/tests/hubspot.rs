@@ -1,5 +1,6 @@
-//! `deeto-hubspot token check` against moto and the HubSpot simulator: a healthy portal, then
-//! the same portal after the customer uninstalled the app. No token ever appears in the output.
+//! The commands that talk to HubSpot, against moto and the HubSpot simulator: `token check` (a
+//! healthy portal, then the same portal after the customer uninstalled the app) and `tenant
+//! disconnect`. No token ever appears in the output.
 
 use std::process::Output;
 
@@ -15,8 +16,17 @@ use serde_json::Value;
 const PORTAL: u64 = 62515;
 
 fn check(stack: &TestStack, sim: &RunningSim, portal: u64) -> Output {
+    cli(
+        stack,
+        sim,
+        &["token", "check", &portal.to_string(), "--output", "json"],
+    )
+}
+
+/// The CLI with what an operator's environment holds for this stack and HubSpot.
+fn cli(stack: &TestStack, sim: &RunningSim, args: &[&str]) -> Output {
     std::process::Command::new(env!("CARGO_BIN_EXE_deeto-hubspot"))
-        .args(["token", "check", &portal.to_string(), "--output", "json"])
+        .args(args)
         .env("TABLE_NAME", stack.reference("Table"))
         .env("TOKEN_SECRET_PREFIX", stack.token_secret_prefix())
         .env("HUBSPOT_APP_SECRET_ID", stack.reference("AppSecret"))
@@ -26,9 +36,9 @@ fn check(stack: &TestStack, sim: &RunningSim, portal: u64) -> Output {
         .expect("the CLI runs")
 }
 
-// Multi-threaded: the simulator serves the CLI from this process while the test waits for it.
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn a_connected_portal_is_healthy_and_an_uninstalled_one_is_not() {
+/// Moto, the simulator, and portal 62515 installed for tenant `acme` (its refresh token in
+/// Secrets Manager); returns the refresh token, to prove it is never printed.
+async fn installed() -> (TestStack, RunningSim, SecretsManagerTokenVault, String) {
     let stack = TestStack::new().await;
     let mut config = SimConfig::default();
     config.app.client_id = "local-client".into();
@@ -53,7 +63,13 @@ async fn a_connected_portal_is_healthy_and_an_uninstalled_one_is_not() {
     let secret = SecretString::from(refresh.clone());
     let stored = vault.store_refresh_token(PortalId(PORTAL), &secret);
     stored.await.expect("stored");
+    (stack, sim, vault, refresh)
+}
 
+// Multi-threaded: the simulator serves the CLI from this process while the test waits for it.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_connected_portal_is_healthy_and_an_uninstalled_one_is_not() {
+    let (stack, sim, _, refresh) = installed().await;
     let healthy = check(&stack, &sim, PORTAL);
     sim.uninstall(PORTAL);
     let broken = check(&stack, &sim, PORTAL);
@@ -87,4 +103,43 @@ async fn a_connected_portal_is_healthy_and_an_uninstalled_one_is_not() {
         );
         assert!(!all.contains("CN"), "no access token is printed");
     }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn disconnect_revokes_the_token_deletes_its_secret_and_marks_the_tenant() {
+    let (stack, sim, vault, refresh) = installed().await;
+
+    let out = cli(
+        &stack,
+        &sim,
+        &["tenant", "disconnect", "acme", "--output", "json"],
+    );
+
+    assert!(out.status.success(), "{out:?}");
+    let report: Value = serde_json::from_slice(&out.stdout).expect("JSON");
+    assert_eq!(
+        (
+            report["tokenRevoked"].as_bool(),
+            report["portalId"].as_str()
+        ),
+        (Some(true), Some("62515"))
+    );
+    assert!(
+        vault
+            .refresh_token(PortalId(PORTAL))
+            .await
+            .expect("read")
+            .is_none(),
+        "secret deleted"
+    );
+    let shown = cli(
+        &stack,
+        &sim,
+        &["tenant", "show", "acme", "--output", "json"],
+    );
+    let tenant: Value = serde_json::from_slice(&shown.stdout).expect("JSON");
+    assert_eq!(tenant[0]["status"], "disconnected");
+    let revoked = sim.journal(&hubspot_sim::JournalQuery::default());
+    assert!(revoked.iter().any(|e| e.path.ends_with("/token/revoke")));
+    assert!(!String::from_utf8_lossy(&out.stdout).contains(&refresh));
 }
