@@ -64,14 +64,31 @@ pub async fn run(args: ReconcileArgs, json: bool) -> Result<(), String> {
         }
         Some(Started::Failed { reason, .. }) => return Err(reason.clone()),
         Some(started) if !args.wait => {
-            let text = serde_json::to_string(started).map_err(|e| e.to_string())?;
-            println!("{text}");
+            if json {
+                let text = serde_json::to_string(started).map_err(|e| e.to_string())?;
+                println!("{text}");
+            } else {
+                println!("{}", said(started));
+            }
             return Ok(());
         }
         Some(_) => {}
     }
     let finished = follow(&checkpoints, portal, &today, args.timeout_secs, json).await?;
     print(&finished, json)
+}
+
+fn said(started: &Started) -> String {
+    match started {
+        Started::Started { portal, run } => format!("run {run} of portal {portal} started"),
+        Started::Resumed { portal, run, page } => {
+            format!("run {run} of portal {portal} resumed at page {page}")
+        }
+        Started::AlreadyDone { portal, run } => {
+            format!("run {run} of portal {portal} is already finished")
+        }
+        Started::Failed { portal, reason } => format!("portal {portal}: {reason}"),
+    }
 }
 
 async fn current(

@@ -72,5 +72,8 @@ async fn a_tenant_is_created_listed_shown_and_its_key_rotated() {
         Some((id.clone(), true))
     );
     assert_eq!(unknown.status.code(), Some(1));
+    assert!(cli(&stack, &["tenant", "revoke-key", &id]).status.success());
+    let revoked = json_of(&cli(&stack, &["tenant", "show", &id, "--output", "json"]));
+    assert_eq!(revoked[0]["licenseActive"], false);
     assert!(String::from_utf8_lossy(&unknown.stderr).contains("no tenant no-such-tenant"));
 }

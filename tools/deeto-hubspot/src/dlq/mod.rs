@@ -69,7 +69,9 @@ pub async fn run(command: DlqCommand, json: bool) -> Result<(), String> {
         DlqCommand::Redrive { dry_run, .. } => {
             if dry_run {
                 release(&sqs, &dlq, &chosen).await?;
-                println!("would move {} message(s):", chosen.len());
+                if !json {
+                    println!("would move {} message(s):", chosen.len());
+                }
                 return print(&chosen, json);
             }
             let queue = SqsJobQueue::new(sqs.clone(), sync);
@@ -80,21 +82,32 @@ pub async fn run(command: DlqCommand, json: bool) -> Result<(), String> {
             for letter in &chosen {
                 delete(&sqs, &dlq, letter).await?;
             }
-            println!("moved {} message(s) back onto the sync queue", chosen.len());
+            done(json, "moved", chosen.len(), "back onto the sync queue");
             Ok(())
         }
         DlqCommand::Purge { older_than, yes } => {
             if chosen.is_empty() || !(yes || confirm(chosen.len(), older_than)?) {
                 release(&sqs, &dlq, &chosen).await?;
-                println!("nothing deleted");
+                done(json, "deleted", 0, "");
                 return Ok(());
             }
             for letter in &chosen {
                 delete(&sqs, &dlq, letter).await?;
             }
-            println!("deleted {} message(s)", chosen.len());
+            done(json, "deleted", chosen.len(), "");
             Ok(())
         }
+    }
+}
+
+/// What a redrive or purge did, as a line or as JSON (`{"moved": n}`, `{"deleted": n}`).
+fn done(json: bool, verb: &str, count: usize, detail: &str) {
+    if json {
+        println!("{}", serde_json::json!({ verb: count }));
+    } else if count == 0 {
+        println!("nothing {verb}");
+    } else {
+        println!("{verb} {count} message(s) {detail}");
     }
 }
 
