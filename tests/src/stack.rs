@@ -48,6 +48,29 @@ impl TestStack {
         }
     }
 
+    /// A tenant (licence hash `hash`) whose portal is installed and connected, as the install
+    /// leaves it in DynamoDB.
+    pub async fn connect_tenant(&self, tenant: &str, portal: u64) {
+        use common::ports::TenantStore;
+        let tenants = common::adapters::dynamodb::tenants::DynamoTenantStore::new(
+            aws_sdk_dynamodb::Client::new(&self.sdk),
+            self.reference("Table"),
+        );
+        let tenant = common::ports::Tenant::pending(
+            common::domain::ids::TenantId(tenant.to_owned()),
+            tenant,
+        );
+        tenants
+            .create_tenant(&tenant, "hash")
+            .await
+            .expect("tenant created");
+        let portal = common::domain::ids::PortalId(portal);
+        tenants
+            .bind_portal(&tenant.id, portal, &[], crate::now_ms())
+            .await
+            .expect("portal bound");
+    }
+
     /// What `!Ref LogicalId` is locally.
     pub fn reference(&self, logical_id: &str) -> String {
         self.provisioned

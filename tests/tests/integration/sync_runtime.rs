@@ -6,10 +6,9 @@
 use std::time::Duration;
 
 use common::adapters::dynamodb::records::DynamoRecordStore;
-use common::adapters::dynamodb::tenants::DynamoTenantStore;
 use common::adapters::secrets::token_vault::SecretsManagerTokenVault;
-use common::domain::ids::{ObjectId, PortalId, TenantId};
-use common::ports::{Tenant, TenantStore, TokenVault};
+use common::domain::ids::{ObjectId, PortalId};
+use common::ports::TokenVault;
 use common::sync::{CrmObject, RecordKey, RecordStore, Role};
 use hubspot_sim::{ObjectType, RunningSim, SimConfig, Simulator};
 use integration_tests::lambda::function_url;
@@ -26,19 +25,7 @@ pub(crate) async fn connect(stack: &TestStack, sim: &RunningSim, env: &[(String,
             .map(|(_, v)| v.clone())
             .expect(name)
     };
-    let tenants = DynamoTenantStore::new(
-        aws_sdk_dynamodb::Client::new(&stack.sdk),
-        stack.reference("Table"),
-    );
-    let tenant = Tenant::pending(TenantId("acme".into()), "Acme");
-    tenants
-        .create_tenant(&tenant, "hash")
-        .await
-        .expect("tenant");
-    tenants
-        .bind_portal(&tenant.id, PortalId(PORTAL), &[], now_ms())
-        .await
-        .expect("bound");
+    stack.connect_tenant("acme", PORTAL).await;
     let vault = SecretsManagerTokenVault::new(
         aws_sdk_secretsmanager::Client::new(&stack.sdk),
         var("TOKEN_SECRET_PREFIX"),

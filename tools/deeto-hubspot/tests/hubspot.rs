@@ -4,12 +4,11 @@
 
 use std::process::Output;
 
-use common::adapters::dynamodb::tenants::DynamoTenantStore;
 use common::adapters::secrets::token_vault::SecretsManagerTokenVault;
-use common::domain::ids::{PortalId, TenantId};
-use common::ports::{Tenant, TenantStore, TokenVault};
+use common::domain::ids::PortalId;
+use common::ports::TokenVault;
 use hubspot_sim::{RunningSim, SimConfig, Simulator};
-use integration_tests::{LOCAL_CLIENT_SECRET, TestStack, now_ms};
+use integration_tests::{LOCAL_CLIENT_SECRET, TestStack};
 use secrecy::SecretString;
 use serde_json::Value;
 
@@ -44,17 +43,7 @@ async fn installed() -> (TestStack, RunningSim, SecretsManagerTokenVault, String
     config.app.client_id = "local-client".into();
     config.app.client_secret = LOCAL_CLIENT_SECRET.into();
     let sim = Simulator::start(config).await.expect("simulator");
-    let tenants = DynamoTenantStore::new(
-        aws_sdk_dynamodb::Client::new(&stack.sdk),
-        stack.reference("Table"),
-    );
-    let tenant = Tenant::pending(TenantId("acme".into()), "Acme");
-    tenants
-        .create_tenant(&tenant, "hash")
-        .await
-        .expect("tenant");
-    let bound = tenants.bind_portal(&tenant.id, PortalId(PORTAL), &[], now_ms());
-    bound.await.expect("bound");
+    stack.connect_tenant("acme", PORTAL).await;
     let refresh = sim.issue_token(PORTAL).refresh_token;
     let vault = SecretsManagerTokenVault::new(
         aws_sdk_secretsmanager::Client::new(&stack.sdk),

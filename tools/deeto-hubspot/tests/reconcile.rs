@@ -4,9 +4,7 @@
 use std::process::Output;
 
 use common::adapters::dynamodb::checkpoints::DynamoCheckpoints;
-use common::adapters::dynamodb::tenants::DynamoTenantStore;
-use common::domain::ids::{PortalId, TenantId};
-use common::ports::{Tenant, TenantStore};
+use common::domain::ids::PortalId;
 use common::reconcile::{CheckpointStore, Step, run_id};
 use integration_tests::{TestStack, now_ms};
 use serde_json::Value;
@@ -28,22 +26,10 @@ fn json_out(output: &Output) -> Value {
     serde_json::from_str(&text).unwrap_or_else(|e| panic!("not JSON ({e}): {text}"))
 }
 
-async fn connected(stack: &TestStack) {
-    let dynamo = aws_sdk_dynamodb::Client::new(&stack.sdk);
-    let tenants = DynamoTenantStore::new(dynamo, stack.reference("Table"));
-    let tenant = Tenant::pending(TenantId("acme".into()), "Acme");
-    tenants
-        .create_tenant(&tenant, "hash")
-        .await
-        .expect("tenant");
-    let bound = tenants.bind_portal(&tenant.id, PortalId(PORTAL), &[], now_ms());
-    bound.await.expect("bound");
-}
-
 #[tokio::test]
 async fn reconcile_starts_todays_run_of_one_portal_and_status_shows_it() {
     let stack = TestStack::new().await;
-    connected(&stack).await;
+    stack.connect_tenant("acme", PORTAL).await;
 
     let started = cli(&stack, &["reconcile", "62515", "--output", "json"]);
     let status = cli(
@@ -78,7 +64,7 @@ async fn reconcile_starts_todays_run_of_one_portal_and_status_shows_it() {
 #[tokio::test]
 async fn wait_prints_the_summary_of_a_finished_run_and_gives_up_on_one_nobody_works() {
     let stack = TestStack::new().await;
-    connected(&stack).await;
+    stack.connect_tenant("acme", PORTAL).await;
     let started = cli(&stack, &["reconcile", "62515"]);
     assert!(started.status.success(), "{started:?}");
 

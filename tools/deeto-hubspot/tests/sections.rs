@@ -3,10 +3,7 @@
 
 use std::process::Output;
 
-use common::adapters::dynamodb::tenants::DynamoTenantStore;
-use common::domain::ids::{PortalId, TenantId};
-use common::ports::{Tenant, TenantStore};
-use integration_tests::{TestStack, now_ms};
+use integration_tests::TestStack;
 use serde_json::Value;
 
 fn cli(stack: &TestStack, args: &[&str]) -> Output {
@@ -32,17 +29,7 @@ fn file(name: &str, text: &str) -> String {
 #[tokio::test]
 async fn sections_are_set_validated_shown_and_reset_per_portal() {
     let stack = TestStack::new().await;
-    let tenants = DynamoTenantStore::new(
-        aws_sdk_dynamodb::Client::new(&stack.sdk),
-        stack.reference("Table"),
-    );
-    let tenant = Tenant::pending(TenantId("acme".into()), "Acme");
-    tenants
-        .create_tenant(&tenant, "hash")
-        .await
-        .expect("tenant");
-    let bound = tenants.bind_portal(&tenant.id, PortalId(62515), &[], now_ms());
-    bound.await.expect("bound");
+    stack.connect_tenant("acme", 62515).await;
     let mapping = file(
         "mapping.json",
         r#"{"contacts": {"add": ["hs_persona"], "remove": ["industry"]}}"#,
@@ -113,17 +100,7 @@ async fn sections_are_set_validated_shown_and_reset_per_portal() {
 #[tokio::test]
 async fn a_whole_override_document_and_a_record_assignment_work_the_same_way() {
     let stack = TestStack::new().await;
-    let tenants = DynamoTenantStore::new(
-        aws_sdk_dynamodb::Client::new(&stack.sdk),
-        stack.reference("Table"),
-    );
-    let tenant = Tenant::pending(TenantId("acme".into()), "Acme");
-    tenants
-        .create_tenant(&tenant, "hash")
-        .await
-        .expect("tenant");
-    let bound = tenants.bind_portal(&tenant.id, PortalId(62515), &[], now_ms());
-    bound.await.expect("bound");
+    stack.connect_tenant("acme", 62515).await;
     let document = file(
         "acme.json",
         r#"{"tickets": {"pipeline": "p1", "stage": "s1"}}"#,
