@@ -3,6 +3,7 @@
 //! them. Lambda crates under `functions/` only wire these together.
 
 pub mod adapters;
+pub mod card;
 pub mod commands;
 pub mod config;
 pub mod domain;

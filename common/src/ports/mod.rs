@@ -1,6 +1,7 @@
 //! The small capabilities the domain needs, named by role. Adapters in `adapters/` implement
 //! them for AWS and HubSpot; `adapters::memory` implements some in memory for tests.
 
+mod card;
 mod clock;
 mod hubspot;
 mod page;
@@ -9,6 +10,7 @@ mod tenants;
 mod tokens;
 mod writeback;
 
+pub use card::{BudgetProbe, CardState};
 pub use clock::{Clock, FixedClock, SystemClock};
 pub use hubspot::{
     ApiRequest, ApiResponse, CallKind, HttpMethod, HubSpotApi, OAuthApi, TokenInfo, TokenSet,

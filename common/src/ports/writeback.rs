@@ -78,6 +78,27 @@ pub trait TicketStore: Send + Sync {
         limit: usize,
     ) -> Result<Page<DeetoTicket>, StoreError>;
 
+    /// The connections whose ticket is on `deal`, at most `limit`, for the Deeto tab. The
+    /// default walks every connection; stores with an index answer from it.
+    async fn for_deal(
+        &self,
+        portal: PortalId,
+        deal: ObjectId,
+        limit: usize,
+    ) -> Result<Vec<DeetoTicket>, StoreError> {
+        walk_matching(self, portal, limit, move |t| t.deal_id == deal).await
+    }
+
+    /// The connections `contact` takes part in, at most `limit`, for the Deeto tab.
+    async fn for_contact(
+        &self,
+        portal: PortalId,
+        contact: ObjectId,
+        limit: usize,
+    ) -> Result<Vec<DeetoTicket>, StoreError> {
+        walk_matching(self, portal, limit, move |t| t.contacts.contains(&contact)).await
+    }
+
     /// Claims the creation of the connection's ticket for `lease_ms` (a conditional write),
     /// so two workers never both create one. `replacing` is the removed ticket a new one
     /// replaces (none for the first): each replacement is claimed afresh.
@@ -89,4 +110,24 @@ pub trait TicketStore: Send + Sync {
         now_ms: i64,
         lease_ms: i64,
     ) -> Result<Claim, StoreError>;
+}
+
+/// Every connection `keep` accepts, at most `limit`, by walking [`TicketStore::page`].
+async fn walk_matching<S: TicketStore + ?Sized>(
+    store: &S,
+    portal: PortalId,
+    limit: usize,
+    keep: impl Fn(&DeetoTicket) -> bool + Send,
+) -> Result<Vec<DeetoTicket>, StoreError> {
+    let mut found = Vec::new();
+    let mut after: Option<String> = None;
+    loop {
+        let page = store.page(portal, after.as_deref(), 100).await?;
+        found.extend(page.items.into_iter().filter(|t| keep(t)));
+        if found.len() >= limit || page.next.is_none() {
+            found.truncate(limit);
+            return Ok(found);
+        }
+        after = page.next;
+    }
 }

@@ -6,8 +6,9 @@
 use serde::{Deserialize, Serialize};
 
 use crate::commands::DeetoCommand;
-use crate::domain::ids::{PortalId, TenantId};
+use crate::domain::ids::{ObjectId, PortalId, TenantId};
 use crate::ports::QueueEntry;
+use crate::sync::record::CrmObject;
 use crate::webhook::WebhookEvent;
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -22,6 +23,21 @@ pub enum SyncMessage {
     /// One page of a portal's daily reconcile run (see `reconcile`).
     #[serde(rename = "reconcile.page.v1")]
     ReconcilePageV1(ReconcilePage),
+    /// Re-read one record from HubSpot and repair it: a rep opened its Deeto tab.
+    #[serde(rename = "record.refresh.v1")]
+    RecordRefreshV1(RecordRefresh),
+}
+
+/// Sync one record now, as the daily reconcile would: re-read it from HubSpot and repair what
+/// differs (a record Deeto does not know yet goes through the relevance rules as if created).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct RecordRefresh {
+    pub portal_id: PortalId,
+    pub object_type: CrmObject,
+    pub object_id: ObjectId,
+    /// Epoch milliseconds at which the tab asked.
+    pub requested_at: i64,
 }
 
 /// Work page `page` of the portal's run `run`; where the page starts is in the run's
@@ -62,6 +78,7 @@ impl SyncMessage {
             SyncMessage::HubSpotWebhookV1(_) => "hubspot.webhook.v1",
             SyncMessage::DeetoCommandV1(_) => "deeto.command.v1",
             SyncMessage::ReconcilePageV1(_) => "reconcile.page.v1",
+            SyncMessage::RecordRefreshV1(_) => "record.refresh.v1",
         }
     }
 
@@ -71,6 +88,7 @@ impl SyncMessage {
             SyncMessage::HubSpotWebhookV1(delivery) => delivery.event.portal_id.to_string(),
             SyncMessage::DeetoCommandV1(delivery) => delivery.portal_id.to_string(),
             SyncMessage::ReconcilePageV1(page) => page.portal_id.to_string(),
+            SyncMessage::RecordRefreshV1(refresh) => refresh.portal_id.to_string(),
         }
     }
 

@@ -43,7 +43,7 @@ pub async fn page(
     })
 }
 
-async fn repair(
+pub(crate) async fn repair(
     worker: &SyncWorker,
     portal_id: PortalId,
     config: &SyncConfig,

@@ -327,12 +327,13 @@ impl OutboundPublisher for MemoryOutbox {
     }
 }
 
-/// The object a message is about (records) or for (enrollments).
+/// The object a message is about (records) or for (enrollments, reference requests).
 fn about(message: &OutboundMessage) -> Option<ObjectId> {
     match message {
         OutboundMessage::RecordUpdatedV1(m) => Some(m.object_id),
         OutboundMessage::RecordDeletedV1(m) => Some(m.object_id),
         OutboundMessage::RecordMergedV1(m) => Some(m.survivor_id),
         OutboundMessage::CampaignEnrolledV1(m) => Some(m.contact_id),
+        OutboundMessage::ReferenceRequestedV1(m) => Some(m.deal_id),
     }
 }

@@ -15,6 +15,7 @@ pub mod overrides;
 pub mod ports;
 pub mod reads;
 pub mod record;
+pub mod refresh;
 pub mod relevance;
 pub mod worker;
 

@@ -20,6 +20,8 @@ pub enum OutboundMessage {
     RecordMergedV1(RecordMerged),
     #[serde(rename = "campaign.enrolled.v1")]
     CampaignEnrolledV1(CampaignEnrolled),
+    #[serde(rename = "reference.requested.v1")]
+    ReferenceRequestedV1(ReferenceRequested),
 }
 
 /// New values of tracked fields. Delivery is at least once and, under races, a value may be
@@ -84,6 +86,22 @@ pub struct CampaignEnrolled {
     pub occurred_at: i64,
 }
 
+/// A sales rep asked, from the Deeto tab of a deal, for a reference to help win it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct ReferenceRequested {
+    pub portal_id: PortalId,
+    pub deal_id: ObjectId,
+    /// The deal's Deeto id, when Deeto already tracks the deal.
+    pub deal_deeto_id: Option<String>,
+    pub reference_contact_id: ObjectId,
+    pub reference_deeto_id: Option<String>,
+    /// The HubSpot user who asked, as HubSpot's signed request named them.
+    pub requested_by_user_id: Option<String>,
+    pub requested_by_email: Option<String>,
+    pub requested_at: i64,
+}
+
 impl OutboundMessage {
     pub fn type_name(&self) -> &'static str {
         match self {
@@ -91,6 +109,7 @@ impl OutboundMessage {
             Self::RecordDeletedV1(_) => "record.deleted.v1",
             Self::RecordMergedV1(_) => "record.merged.v1",
             Self::CampaignEnrolledV1(_) => "campaign.enrolled.v1",
+            Self::ReferenceRequestedV1(_) => "reference.requested.v1",
         }
     }
 
@@ -100,6 +119,7 @@ impl OutboundMessage {
             Self::RecordDeletedV1(m) => m.portal_id,
             Self::RecordMergedV1(m) => m.portal_id,
             Self::CampaignEnrolledV1(m) => m.portal_id,
+            Self::ReferenceRequestedV1(m) => m.portal_id,
         }
     }
 
@@ -129,6 +149,11 @@ impl OutboundMessage {
             }
             Self::CampaignEnrolledV1(m) => {
                 format!("{kind}:{}:{}:{}", m.portal_id, m.campaign, m.contact_id)
+            }
+            // One request per reference and deal, however many times reps click.
+            Self::ReferenceRequestedV1(m) => {
+                let (portal, deal, reference) = (m.portal_id, m.deal_id, m.reference_contact_id);
+                format!("{kind}:{portal}:{deal}:{reference}")
             }
         }
     }

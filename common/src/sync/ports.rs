@@ -78,6 +78,28 @@ pub trait RecordStore: Send + Sync {
         limit: usize,
     ) -> Result<Page<DeetoRecord>, StoreError>;
 
+    /// One page of the ids of the portal's `object` records that were given `role` (a
+    /// Deeto-assigned one, never [`Role::Prospect`]), after `after`. Callers check each record
+    /// (it may since be gone or merged). The default walks every record; stores with an index
+    /// answer from it.
+    async fn with_role(
+        &self,
+        portal: PortalId,
+        object: CrmObject,
+        role: Role,
+        after: Option<&str>,
+        limit: usize,
+    ) -> Result<Page<ObjectId>, StoreError> {
+        let page = self.page(portal, object, after, limit).await?;
+        Ok(Page {
+            items: (page.items.iter())
+                .filter(|r| r.roles.contains(&role))
+                .map(|r| r.key.object_id)
+                .collect(),
+            next: page.next,
+        })
+    }
+
     /// Creates the record if needed and writes each change only if it is newer than the stored
     /// value (a conditional update per field); sets `last_sync_ms`. Returns what took effect.
     async fn apply_changes(

@@ -29,6 +29,7 @@
 //! `deeto_status` and `deeto_type` written). The ownership item is written first.
 
 pub mod campaigns;
+pub mod card_state;
 pub mod checkpoints;
 pub mod commands;
 mod item;

@@ -13,7 +13,7 @@ use super::item::{get_n, get_s, n, s, unavailable};
 use super::portal_pk;
 use crate::domain::ids::PortalId;
 use crate::hubspot::budget::{BudgetLimit, kind_name, limit_for};
-use crate::ports::{CallKind, RateBudget, StoreError};
+use crate::ports::{BudgetProbe, CallKind, RateBudget, StoreError};
 
 /// Counters are useless once their window and the next have passed; TTL cleans them up.
 const TTL_SLACK_SECS: i64 = 60;
@@ -56,6 +56,19 @@ impl DynamoRateBudget {
             .item
             .and_then(|item| get_n(&item, "request_count"))
             .map_or(0, |c| c.clamp(0, i64::from(u32::MAX)) as u32))
+    }
+}
+
+/// Busy means half the current window's ceiling is spent: an inline sync (a handful of calls)
+/// would then compete with the worker's queued work, so it waits its turn on the queue.
+#[async_trait]
+impl BudgetProbe for DynamoRateBudget {
+    async fn is_busy(&self, portal: PortalId, now_ms: i64) -> Result<bool, StoreError> {
+        let limit = limit_for(CallKind::Standard);
+        let used = self
+            .count(portal, CallKind::Standard, limit.window_start(now_ms))
+            .await?;
+        Ok(used >= limit.ceiling() / 2)
     }
 }
 

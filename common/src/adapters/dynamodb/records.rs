@@ -16,7 +16,10 @@ use aws_sdk_dynamodb::operation::update_item::builders::UpdateItemFluentBuilder;
 use aws_sdk_dynamodb::types::KeysAndAttributes;
 use futures::{StreamExt, TryStreamExt};
 
-use self::codec::{DELETED_AT, record_from, record_item, record_prefix, record_sk};
+use self::codec::{
+    DELETED_AT, record_from, record_item, record_prefix, record_sk, role_index_prefix,
+    role_index_sk, role_name,
+};
 use self::writes::Init;
 use super::item::{Item, is_condition_failure, n, s, unavailable};
 use super::portal_pk;
@@ -76,12 +79,28 @@ impl DynamoRecordStore {
     /// BatchWriteItem call; what DynamoDB leaves unprocessed is sent again.
     pub async fn import(&self, records: &[DeetoRecord]) -> Result<(), StoreError> {
         use aws_sdk_dynamodb::types::{PutRequest, WriteRequest};
-        for chunk in records.chunks(25) {
+        // Each record, and the role index entries the sync path would have written with it.
+        let items: Vec<Item> = (records.iter())
+            .flat_map(|record| {
+                let key = record.key;
+                let index = (record.roles.iter().filter(|r| **r != Role::Prospect)).map(move |r| {
+                    Item::from([
+                        ("pk".to_owned(), s(portal_pk(key.portal))),
+                        (
+                            "sk".to_owned(),
+                            s(role_index_sk(role_name(*r), key.object, key.object_id)),
+                        ),
+                    ])
+                });
+                std::iter::once(record_item(record)).chain(index)
+            })
+            .collect();
+        for chunk in items.chunks(25) {
             let mut requests = chunk
                 .iter()
-                .map(|record| {
+                .map(|item| {
                     let put = PutRequest::builder()
-                        .set_item(Some(record_item(record)))
+                        .set_item(Some(item.clone()))
                         .build()
                         .map_err(|e| StoreError::Rejected(format!("bad item: {e}")))?;
                     Ok(WriteRequest::builder().put_request(put).build())
@@ -190,6 +209,32 @@ impl RecordStore for DynamoRecordStore {
             .collect::<Result<Vec<_>, _>>()?;
         records.sort_by_key(|r| r.key.object_id);
         Ok(records)
+    }
+
+    async fn with_role(
+        &self,
+        portal: PortalId,
+        object: CrmObject,
+        role: Role,
+        after: Option<&str>,
+        limit: usize,
+    ) -> Result<Page<ObjectId>, StoreError> {
+        let (pk, prefix) = (
+            portal_pk(portal),
+            role_index_prefix(role_name(role), object),
+        );
+        let query = PageQuery {
+            pk: &pk,
+            prefix: &prefix,
+            after,
+            limit,
+        };
+        page_by_prefix(&self.client, &self.table, query, |rest, _| {
+            rest.parse().map(ObjectId).map_err(|_| {
+                StoreError::Corrupt(format!("role index entry `{prefix}{rest}` names no id"))
+            })
+        })
+        .await
     }
 
     async fn apply_changes(

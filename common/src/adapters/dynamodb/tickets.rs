@@ -1,7 +1,8 @@
 //! [`TicketStore`] over DynamoDB: per ticket Deeto created, an ownership item
 //! (`PORTAL#{portal}` / `TICKET#ID#{ticket_id}`) that the write guard reads, and per
 //! connection the current ticket (`TICKET#CONN#{connection}`: ticket id, deal id, contact ids,
-//! last status and type).
+//! last status and type). For the Deeto tab, index entries name each connection under its deal
+//! (`CONN#DEAL#{deal}#{connection}`) and its contacts (`CONN#CONTACT#{contact}#{connection}`).
 //!
 //! `put` writes the ownership item first, then the connection item: a crash in between leaves
 //! an owned ticket no connection points at (harmless), never a connection pointing at a ticket
@@ -47,6 +48,47 @@ impl DynamoTicketStore {
         Ok(out.item)
     }
 
+    /// The connections an index prefix names that still match `keep`, at most `limit`: one
+    /// Query for the entries, then the connection items, a few at a time.
+    async fn indexed(
+        &self,
+        portal: PortalId,
+        prefix: &str,
+        limit: usize,
+        keep: impl Fn(&DeetoTicket) -> bool,
+    ) -> Result<Vec<DeetoTicket>, StoreError> {
+        use futures::{StreamExt, TryStreamExt};
+        let pk = portal_pk(portal);
+        let mut connections = Vec::new();
+        let mut after: Option<String> = None;
+        // Stale entries are rare; reading a few more than asked covers them in one pass.
+        while connections.len() < limit + limit / 4 + 1 {
+            let query = PageQuery {
+                pk: &pk,
+                prefix,
+                after: after.as_deref(),
+                limit: 100,
+            };
+            let page = page_by_prefix(&self.client, &self.table, query, |_, item| {
+                require_s(item, "connection")
+            })
+            .await?;
+            connections.extend(page.items);
+            match page.next {
+                Some(next) => after = Some(next),
+                None => break,
+            }
+        }
+        let tickets: Vec<Option<DeetoTicket>> = futures::stream::iter(connections)
+            .map(|connection| async move { self.for_connection(portal, &connection).await })
+            .buffered(8)
+            .try_collect()
+            .await?;
+        let mut found: Vec<DeetoTicket> = tickets.into_iter().flatten().filter(keep).collect();
+        found.truncate(limit);
+        Ok(found)
+    }
+
     async fn put_item(&self, item: Item) -> Result<(), StoreError> {
         self.client
             .put_item()
@@ -66,6 +108,16 @@ pub fn ownership_sk(ticket: ObjectId) -> String {
 /// The connection id comes last, so an id containing `#` still gives distinct keys.
 pub fn connection_sk(connection: &str) -> String {
     format!("TICKET#CONN#{connection}")
+}
+
+/// Index entry: connection `connection` has its ticket on `deal`.
+fn deal_index_sk(deal: ObjectId, connection: &str) -> String {
+    format!("CONN#DEAL#{deal}#{connection}")
+}
+
+/// Index entry: `contact` takes part in connection `connection`.
+fn contact_index_sk(contact: ObjectId, connection: &str) -> String {
+    format!("CONN#CONTACT#{contact}#{connection}")
 }
 
 fn id(value: ObjectId) -> AttributeValue {
@@ -120,6 +172,19 @@ impl TicketStore for DynamoTicketStore {
             ("connection".to_owned(), s(&ticket.connection)),
         ]);
         self.put_item(ownership).await?;
+        // Index entries before the connection item: one never exists without its entries.
+        // Entries are hints (a re-created ticket may drop a contact); readers check the
+        // connection item, so stale entries cost a read, never a wrong answer.
+        let parties = std::iter::once(deal_index_sk(ticket.deal_id, &ticket.connection))
+            .chain((ticket.contacts.iter()).map(|c| contact_index_sk(*c, &ticket.connection)));
+        for sk in parties {
+            self.put_item(Item::from([
+                ("pk".to_owned(), pk.clone()),
+                ("sk".to_owned(), s(sk)),
+                ("connection".to_owned(), s(&ticket.connection)),
+            ]))
+            .await?;
+        }
         let contacts = ticket.contacts.iter().copied().map(id).collect();
         let connection = Item::from([
             ("pk".to_owned(), pk),
@@ -162,6 +227,28 @@ impl TicketStore for DynamoTicketStore {
             limit,
         };
         page_by_prefix(&self.client, &self.table, query, decode).await
+    }
+
+    async fn for_deal(
+        &self,
+        portal: PortalId,
+        deal: ObjectId,
+        limit: usize,
+    ) -> Result<Vec<DeetoTicket>, StoreError> {
+        let prefix = deal_index_sk(deal, "");
+        self.indexed(portal, &prefix, limit, |t| t.deal_id == deal)
+            .await
+    }
+
+    async fn for_contact(
+        &self,
+        portal: PortalId,
+        contact: ObjectId,
+        limit: usize,
+    ) -> Result<Vec<DeetoTicket>, StoreError> {
+        let prefix = contact_index_sk(contact, "");
+        self.indexed(portal, &prefix, limit, |t| t.contacts.contains(&contact))
+            .await
     }
 
     async fn claim_creation(

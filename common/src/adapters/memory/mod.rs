@@ -1,10 +1,12 @@
 //! In-memory implementations of the ports, for domain and handler tests.
 
+mod card_state;
 mod queue;
 mod tenants;
 mod tokens;
 mod writeback;
 
+pub use card_state::MemoryCardState;
 pub use queue::{MemoryJobQueue, MemoryQueueBehaviour};
 pub use tenants::{MemoryOAuthStateStore, MemoryTenantStore};
 pub use tokens::*;

@@ -23,8 +23,8 @@ use crate::domain::ids::PortalId;
 use crate::ports::{
     Clock, CommandLedger, HubSpotApi, JobQueue, PortalStatus, TenantStore, TicketStore,
 };
-use crate::queue::ReconcilePage;
 use crate::queue::SyncMessage;
+use crate::queue::{ReconcilePage, RecordRefresh};
 use crate::reconcile::CheckpointStore;
 use crate::webhook::WebhookEvent;
 use crate::writeback::Writer;
@@ -88,6 +88,8 @@ struct PortalMessages {
     commands: Vec<(String, i64, DeetoCommand)>,
     /// Pages of the portal's daily reconcile.
     pages: Vec<(String, ReconcilePage)>,
+    /// Records a rep opened in the Deeto tab.
+    refreshes: Vec<(String, RecordRefresh)>,
 }
 
 impl PortalMessages {
@@ -96,6 +98,7 @@ impl PortalMessages {
         events
             .chain(self.commands.iter().map(|(id, _, _)| id.clone()))
             .chain(self.pages.iter().map(|(id, _)| id.clone()))
+            .chain(self.refreshes.iter().map(|(id, _)| id.clone()))
             .collect()
     }
 }
@@ -135,6 +138,11 @@ impl SyncWorker {
                     .or_default()
                     .pages
                     .push((id, page)),
+                Ok(SyncMessage::RecordRefreshV1(refresh)) => by_portal
+                    .entry(refresh.portal_id)
+                    .or_default()
+                    .refreshes
+                    .push((id, refresh)),
                 Err(err) => {
                     outcome.add(id, Failure::Permanent(format!("malformed message: {err}")))
                 }
@@ -167,7 +175,8 @@ impl SyncWorker {
     }
 
     /// The failed messages of one portal: its commands first (they may make records
-    /// relevant), then its HubSpot events, then its reconcile pages.
+    /// relevant), then its HubSpot events, then the records opened in the Deeto tab, then its
+    /// reconcile pages.
     async fn process_portal(
         &self,
         portal: PortalId,
@@ -225,6 +234,12 @@ impl SyncWorker {
                 .max_by_key(|f| f.rank());
             if let Some(failure) = worst {
                 results.push((id.clone(), failure.clone()));
+            }
+        }
+        for (id, refresh) in &messages.refreshes {
+            let key = (refresh.object_type, refresh.object_id);
+            if let Err(failure) = crate::sync::refresh::record(self, portal, &config, key).await {
+                results.push((id.clone(), failure));
             }
         }
         for (id, page) in &messages.pages {

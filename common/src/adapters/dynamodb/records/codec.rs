@@ -28,6 +28,16 @@ pub fn record_prefix(object: CrmObject) -> String {
     format!("RECORD#{object}#")
 }
 
+/// The sort key of the index entry saying a record was given a role (the Deeto tab lists a
+/// portal's references from these without reading every record).
+pub fn role_index_sk(role: &str, object: CrmObject, id: ObjectId) -> String {
+    format!("{}{id}", role_index_prefix(role, object))
+}
+
+pub fn role_index_prefix(role: &str, object: CrmObject) -> String {
+    format!("ROLE#{role}#{object}#")
+}
+
 /// The key of a link in the `links` map: the other object's type and id.
 pub fn link_key(object: CrmObject, id: ObjectId) -> String {
     format!("{object}#{id}")

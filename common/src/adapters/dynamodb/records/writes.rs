@@ -8,9 +8,10 @@ use aws_sdk_dynamodb::types::{AttributeValue, ReturnValue};
 use super::DynamoRecordStore;
 use super::codec::{
     DEETO_ID, FIELDS, LAST_SYNC, LINKS, ROLES, field_value, link_key, link_value, old_value,
-    role_name,
+    role_index_sk, role_name,
 };
 use crate::adapters::dynamodb::item::{is_condition_failure, n, s, unavailable};
+use crate::adapters::dynamodb::portal_pk;
 use crate::ports::StoreError;
 use crate::sync::ports::{AppliedChange, FieldChange};
 use crate::sync::record::{FieldValue, Link, RecordKey, Role};
@@ -65,13 +66,25 @@ impl DynamoRecordStore {
             expression.push_str(" ADD #roles :roles");
             request = request
                 .expression_attribute_names("#roles", ROLES)
-                .expression_attribute_values(":roles", AttributeValue::Ss(roles));
+                .expression_attribute_values(":roles", AttributeValue::Ss(roles.clone()));
         }
         request
             .update_expression(expression)
             .send()
             .await
             .map_err(|e| unavailable("UpdateItem", e))?;
+        // After the record: an index entry never names a record without the role. Entries are
+        // hints (a record merged away keeps its entry); readers check the record itself.
+        for role in &roles {
+            self.client
+                .put_item()
+                .table_name(&self.table)
+                .item("pk", s(portal_pk(key.portal)))
+                .item("sk", s(role_index_sk(role, key.object, key.object_id)))
+                .send()
+                .await
+                .map_err(|e| unavailable("PutItem", e))?;
+        }
         Ok(())
     }
 

@@ -1,0 +1,59 @@
+//! What the Deeto tab remembers between opens: when each record's on-demand sync was last
+//! asked for (the cool-down), and which references reps requested for which deals.
+
+use std::collections::BTreeSet;
+
+use async_trait::async_trait;
+
+use super::StoreError;
+use crate::domain::ids::{ObjectId, PortalId};
+use crate::sync::record::RecordKey;
+
+#[async_trait]
+pub trait CardState: Send + Sync {
+    /// Claims the record's on-demand sync (a conditional write): `true` when no claim was made
+    /// within the last `cooldown_ms`, so each record is synced at most once per cool-down
+    /// however many reps open it.
+    async fn claim_refresh(
+        &self,
+        key: RecordKey,
+        now_ms: i64,
+        cooldown_ms: i64,
+    ) -> Result<bool, StoreError>;
+
+    /// Gives back a claim whose sync could not even be queued, so the next open tries again.
+    async fn release_refresh(&self, key: RecordKey, claimed_at_ms: i64) -> Result<(), StoreError>;
+
+    /// The references already requested for the deal.
+    async fn requested_references(
+        &self,
+        portal: PortalId,
+        deal: ObjectId,
+    ) -> Result<BTreeSet<ObjectId>, StoreError>;
+
+    /// True when the reference was already requested for the deal.
+    async fn is_requested(
+        &self,
+        portal: PortalId,
+        deal: ObjectId,
+        reference: ObjectId,
+    ) -> Result<bool, StoreError>;
+
+    /// Records the request (idempotent). Called after the request was published, so a crash in
+    /// between publishes it again (the platform dedupes) rather than losing it.
+    async fn record_request(
+        &self,
+        portal: PortalId,
+        deal: ObjectId,
+        reference: ObjectId,
+        at_ms: i64,
+    ) -> Result<(), StoreError>;
+}
+
+/// Whether a portal's HubSpot budget has room for an inline sync right now.
+#[async_trait]
+pub trait BudgetProbe: Send + Sync {
+    /// `true` when the portal's callers already use a large share of the current window: an
+    /// on-demand sync then waits its turn on the queue instead of competing inline.
+    async fn is_busy(&self, portal: PortalId, now_ms: i64) -> Result<bool, StoreError>;
+}
