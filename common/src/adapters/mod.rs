@@ -7,3 +7,4 @@ pub mod hubspot_stack;
 pub mod memory;
 pub mod secrets;
 pub mod sqs;
+pub mod sync_worker;

@@ -133,8 +133,12 @@ impl CardReader<'_> {
             .collect();
         references.sort_by_key(|c| person::name(c));
         references.truncate(MAX_COMPANY_REFERENCES);
-        let references = futures::stream::iter(references)
+        // Futures built first: a stream combinator's closure over borrowed records would make
+        // the handler's future not `Send` (a known limit of higher-ranked closures).
+        let reads: Vec<_> = (references.into_iter())
             .map(|contact| self.summary(portal, contact))
+            .collect();
+        let references = futures::stream::iter(reads)
             .buffered(READS_IN_FLIGHT)
             .try_collect()
             .await?;
@@ -282,13 +286,13 @@ impl CardReader<'_> {
                     .find(|r| r.key.object_id.to_string() == s.contact_id)
             })
             .collect();
-        let busy: Vec<usize> = futures::stream::iter(best.iter().copied())
-            .map(|r| async move {
-                let found = (self.tickets)
+        let reads: Vec<_> = (best.iter())
+            .map(|r| {
+                self.tickets
                     .for_contact(portal, r.key.object_id, MAX_CONNECTIONS)
-                    .await?;
-                Ok::<_, StoreError>(found.len())
             })
+            .collect();
+        let busy: Vec<Vec<DeetoTicket>> = futures::stream::iter(reads)
             .buffered(READS_IN_FLIGHT)
             .try_collect()
             .await?;
@@ -296,7 +300,7 @@ impl CardReader<'_> {
             .map(|(r, connections)| Candidate {
                 contact: r,
                 company: company_of(r),
-                connections,
+                connections: connections.len(),
             })
             .collect();
         let mut found = suggest(criteria, &ranked, exclude, &requested);

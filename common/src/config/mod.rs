@@ -2,6 +2,7 @@
 //! is built with an [`Env`] reader that collects *all* problems, so a bad deployment is fixed
 //! in one round trip instead of one variable at a time.
 
+mod crm_card;
 mod env;
 mod oauth;
 mod queue_producer;
@@ -9,6 +10,7 @@ mod receiver;
 mod sections;
 mod sync_worker;
 
+pub use crm_card::CrmCardConfig;
 pub use env::{ConfigError, Env};
 pub use oauth::OAuthCallbackConfig;
 pub use queue_producer::{DailyReconcileConfig, DeetoEventsConfig, SyncQueueProducerConfig};

@@ -8,5 +8,8 @@ pub mod signing;
 pub mod template;
 
 pub use provision::{Provisioned, provision};
-pub use signing::{SignedWebhook, api_gateway_v2_event, sign_webhook};
+pub use signing::{
+    SignedFetch, SignedWebhook, api_gateway_v2_event, api_gateway_v2_request, sign_fetch,
+    sign_webhook,
+};
 pub use template::Template;

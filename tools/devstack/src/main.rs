@@ -7,10 +7,12 @@ use std::time::{Duration, Instant};
 
 use clap::{Parser, Subcommand};
 use devstack::provision::ProvisionOptions;
-use devstack::{Template, api_gateway_v2_event, provision, sign_webhook};
+use devstack::{
+    Template, api_gateway_v2_event, api_gateway_v2_request, provision, sign_fetch, sign_webhook,
+};
 
 #[derive(Parser)]
-#[command(about = "Local AWS resources from template.yaml, and HubSpot-signed webhook requests")]
+#[command(about = "Local AWS resources from template.yaml, and HubSpot-signed requests")]
 struct Cli {
     #[command(subcommand)]
     command: Command,
@@ -58,6 +60,35 @@ enum Command {
         url: String,
         #[arg(long)]
         body: PathBuf,
+    },
+    /// Send a request the way an app card's `hubspot.fetch` does (v3-signed for URL, query
+    /// included) and print the answer; exits non-zero on a non-2xx answer.
+    Fetch {
+        #[arg(long)]
+        secret: String,
+        #[arg(long, default_value = "GET")]
+        method: String,
+        #[arg(long)]
+        url: String,
+        /// JSON body file (POST).
+        #[arg(long)]
+        body: Option<PathBuf>,
+    },
+    /// Print an API Gateway v2 event for a `hubspot.fetch` request signed like HubSpot signs it.
+    SignFetch {
+        #[arg(long)]
+        secret: String,
+        #[arg(long, default_value = "GET")]
+        method: String,
+        #[arg(long)]
+        url: String,
+        #[arg(long)]
+        body: Option<PathBuf>,
+        /// Epoch milliseconds; default now.
+        #[arg(long)]
+        timestamp: Option<i64>,
+        #[arg(long, default_value = "$default")]
+        stage: String,
     },
     /// Receive, print and delete messages from a queue until EXPECT have arrived.
     Drain {
@@ -149,6 +180,39 @@ async fn run(command: Command) -> Result<(), String> {
             Ok(())
         }
         Command::Post { secret, url, body } => post(&secret, &url, &read(&body)?).await,
+        Command::Fetch {
+            secret,
+            method,
+            url,
+            body,
+        } => {
+            let body = body.as_ref().map(read).transpose()?.unwrap_or_default();
+            fetch(&secret, &method, &url, &body).await
+        }
+        Command::SignFetch {
+            secret,
+            method,
+            url,
+            body,
+            timestamp,
+            stage,
+        } => {
+            let body = body.as_ref().map(read).transpose()?.unwrap_or_default();
+            let signed = sign_fetch(
+                &secret,
+                &method,
+                &url,
+                &body,
+                timestamp.unwrap_or_else(now_ms),
+            );
+            let headers: Vec<(&str, String)> = signed.headers().into_iter().collect();
+            let event = api_gateway_v2_request(&method, &url, &body, &headers, &stage)?;
+            println!(
+                "{}",
+                serde_json::to_string_pretty(&event).map_err(|e| e.to_string())?
+            );
+            Ok(())
+        }
         Command::Drain {
             queue_url,
             expect,
@@ -204,6 +268,31 @@ async fn post(secret: &str, url: &str, body: &str) -> Result<(), String> {
         Ok(())
     } else {
         Err(format!("webhook answered {status}"))
+    }
+}
+
+async fn fetch(secret: &str, method: &str, url: &str, body: &str) -> Result<(), String> {
+    let signed = sign_fetch(secret, method, url, body, now_ms());
+    let method: reqwest::Method = method.parse().map_err(|_| format!("bad method {method}"))?;
+    let mut request = reqwest::Client::new().request(method.clone(), url);
+    if !body.is_empty() {
+        request = request
+            .header("content-type", "application/json")
+            .body(body.to_owned());
+    }
+    for (name, value) in signed.headers() {
+        request = request.header(name, value);
+    }
+    let response = request
+        .send()
+        .await
+        .map_err(|e| format!("{method} {url} failed: {e}"))?;
+    let status = response.status();
+    let text = response.text().await.unwrap_or_default();
+    println!("{text}");
+    match status.is_success() {
+        true => Ok(()),
+        false => Err(format!("{method} {url} answered {status}")),
     }
 }
 
