@@ -20,7 +20,7 @@ apt_install() {
   local sudo=""; [[ "$(id -u)" == 0 ]] || sudo="sudo"
   $sudo apt-get update -qq && $sudo apt-get install -y -qq "${missing[@]}"
 }
-apt_install curl:curl make:make venv:python3-venv
+apt_install curl:curl make:make venv:python3-venv node:nodejs npm:npm
 
 # The Rust toolchain is the machine's (rustup); the checks CI runs need its two components.
 # The oldest compiler the workspace builds with is Cargo.toml's `rust-version`; CI uses the
@@ -45,4 +45,18 @@ if [[ ! -x "$TOOLS_DIR/venv/bin/python" || "$(cat "$STAMP" 2>/dev/null)" != "$wa
   python3 -m venv "$TOOLS_DIR/venv"
   "$TOOLS_DIR/venv/bin/pip" install --quiet --disable-pip-version-check -r "$LOCK"
   echo "$want" > "$STAMP"
+fi
+
+# The HubSpot app card (hubspot-app/) is tested with Node; vitest 4 needs Node 20 or later.
+NODE_MAJOR="$(node -p 'process.versions.node.split(".")[0]')"
+if (( NODE_MAJOR < 20 )); then
+  echo "node $(node -v) is older than 20, which the app card's tests need: install Node 20 or later" >&2; exit 1
+fi
+APP_LOCK="$ROOT/hubspot-app/package-lock.json"
+APP_STAMP="$ROOT/hubspot-app/node_modules/.lock-sha256"
+want="$(sha256sum "$APP_LOCK" | cut -d' ' -f1)"
+if [[ "$(cat "$APP_STAMP" 2>/dev/null)" != "$want" ]]; then
+  echo "==> installing the app card's pinned npm packages (hubspot-app/, npm ci)"
+  (cd "$ROOT/hubspot-app" && npm ci --no-audit --no-fund --loglevel=error)
+  echo "$want" > "$APP_STAMP"
 fi

@@ -9,7 +9,9 @@
 #   6. sends the Deeto platform's commands to POST /deeto/events and shows what they wrote in
 #      HubSpot;
 #   7. switches webhooks off, changes HubSpot, and shows the daily reconcile repairing it all;
-#   8. shows that nothing outside Deeto's write scope was ever written.
+#   8. opens the Deeto tab (GET /card) for a reference, a company and deals, as a rep sees it,
+#      and requests a reference from it;
+#   9. shows that nothing outside Deeto's write scope was ever written.
 # KEEP_RUNNING=1 leaves moto and the functions up afterwards (stop with `make clean-local`).
 set -euo pipefail
 source "$(dirname "$0")/env.sh"
@@ -33,7 +35,7 @@ step "local AWS: moto, with the resources template.yaml declares"
 set -a; source "$LOCAL_DIR/moto.env"; set +a
 "$DEVSTACK" provision --prefix local- --env-dir "$LOCAL_DIR" \
   --secret-value "{\"client_id\":\"local-client\",\"client_secret\":\"$LOCAL_CLIENT_SECRET\"}" \
-  --function WebhookReceiverFunction --function OAuthCallbackFunction --function SyncWorkerFunction --function DeetoEventsFunction --function DailyReconcileFunction | tee "$LOCAL_DIR/resources.env"
+  --function WebhookReceiverFunction --function OAuthCallbackFunction --function SyncWorkerFunction --function DeetoEventsFunction --function DailyReconcileFunction --function CrmCardFunction | tee "$LOCAL_DIR/resources.env"
 set -a; source "$LOCAL_DIR/resources.env"; set +a
 
 step "the HubSpot simulator (stands in for api.hubapi.com and app.hubspot.com)"
@@ -51,7 +53,7 @@ echo "HubSpot simulator: $SIM (log: .local/hubspot-sim.log)"
 step "functions in the Lambda runtime emulator (cargo lambda watch)"
 {
   # cargo-lambda gives every function one environment: the union of what the template declares.
-  cat "$LOCAL_DIR/WebhookReceiverFunction.env" "$LOCAL_DIR/OAuthCallbackFunction.env" "$LOCAL_DIR/SyncWorkerFunction.env" "$LOCAL_DIR/DeetoEventsFunction.env" "$LOCAL_DIR/DailyReconcileFunction.env" | grep -v -e '^PUBLIC_BASE_URL=' -e '^OAUTH_REDIRECT_URI=' | sort -u
+  cat "$LOCAL_DIR/WebhookReceiverFunction.env" "$LOCAL_DIR/OAuthCallbackFunction.env" "$LOCAL_DIR/SyncWorkerFunction.env" "$LOCAL_DIR/DeetoEventsFunction.env" "$LOCAL_DIR/DailyReconcileFunction.env" "$LOCAL_DIR/CrmCardFunction.env" | grep -v -e '^PUBLIC_BASE_URL=' -e '^OAUTH_REDIRECT_URI=' | sort -u
   echo "PUBLIC_BASE_URL=$RECEIVER_URL"
   echo "OAUTH_REDIRECT_URI=$OAUTH_URL/oauth/callback"
   echo "HUBSPOT_API_BASE=$SIM"
@@ -234,6 +236,50 @@ WRITES_BEFORE="$(curl -s "$SIM/_sim/journal?writesOnly=true" | python3 -c 'impor
 sync_worker
 show tickets "$TICKET" deeto_status deeto_type
 echo "  HubSpot writes by that batch: $(( $(curl -s "$SIM/_sim/journal?writesOnly=true" | python3 -c 'import json,sys; print(len(json.load(sys.stdin)["results"]))') - WRITES_BEFORE )) (the ticket update; the replay wrote nothing)"
+
+step "a sales rep opens the Deeto tab: the app card's GET /card, signed as hubspot.fetch signs it"
+# Behind API Gateway every function shares one public base; under cargo lambda watch each has
+# its own path, so requests are signed for the shared base (PUBLIC_BASE_URL) and sent to the
+# card's own address.
+CARD_URL="http://127.0.0.1:$PORT/lambda-url/crm-card"
+HUBSPOT_PARAMS="userId=7&userEmail=rep%40acme.test&appId=54321&portalId=62515"
+card() { "$DEVSTACK" fetch --secret "$LOCAL_CLIENT_SECRET" --url "$CARD_URL$1" --signed-for "$RECEIVER_URL$1" "${@:3}" | python3 scripts/show_card.py "$2"; }
+sim_json PATCH "/_sim/portals/62515/objects/companies/$ACME" '{"properties":{"industry":"COMPUTER_SOFTWARE","numberofemployees":"300"}}' > /dev/null
+webhooks_idle
+sync_worker > /dev/null
+"$DEVSTACK" drain --queue-url "$OutboundQueue" --expect 1 > /dev/null   # Acme's new industry, for Deeto
+NEXT="$(sim_json POST /_sim/portals/62515/objects/deals '{"properties":{"dealname":"Next Corp","dealstage":"appointmentscheduled","pipeline":"default"}}' | new_id)"
+card "/card?objectType=contact&objectId=$BEN&$HUBSPOT_PARAMS" "contact Ben (a reference)"
+card "/card?objectType=company&objectId=$ACME&$HUBSPOT_PARAMS" "company Acme"
+card "/card?objectType=deal&objectId=$DEAL&$HUBSPOT_PARAMS" "deal $DEAL (Ben's connection)"
+echo "  a new deal ($NEXT); the card sends its company's industry and size:"
+card "/card?objectType=deal&objectId=$NEXT&industry=COMPUTER_SOFTWARE&companySize=250&$HUBSPOT_PARAMS" "deal $NEXT"
+echo "  Ben's tab opened again within the cool-down queues no second sync:"
+card "/card?objectType=contact&objectId=$BEN&$HUBSPOT_PARAMS" "contact Ben"
+echo "  a portal that never installed Deeto:"
+card "/card?objectType=contact&objectId=1&userId=7&portalId=4242" "contact 1"
+echo "  a forged request:"
+"$DEVSTACK" fetch --secret not-the-app-secret --url "$CARD_URL/card?objectType=contact&objectId=$BEN&$HUBSPOT_PARAMS" \
+  --signed-for "$RECEIVER_URL/card?objectType=contact&objectId=$BEN&$HUBSPOT_PARAMS" 2>&1 | sed 's/^/  /' || true
+echo "the sync queue now holds HubSpot's webhooks for the new deal; the opened records were synced"
+echo "under a minute ago (fresh) or inline (the new deal), so no on-demand sync was queued:"
+sync_worker
+
+step "the rep clicks \"Request reference\" for Ben on the new deal"
+echo "{\"dealId\":\"$NEXT\",\"referenceContactId\":\"$BEN\"}" > "$LOCAL_DIR/request-reference.json"
+ACTION="/card/actions/request-reference?$HUBSPOT_PARAMS"
+for attempt in first again; do
+  printf '  %s click: ' "$attempt"
+  "$DEVSTACK" fetch --secret "$LOCAL_CLIENT_SECRET" --method POST --url "$CARD_URL$ACTION" \
+    --signed-for "$RECEIVER_URL$ACTION" --body "$LOCAL_DIR/request-reference.json"
+done
+echo "Deeto's inbox receives the request once:"
+"$DEVSTACK" drain --queue-url "$OutboundQueue" --expect 1 --timeout-secs 5
+card "/card?objectType=deal&objectId=$NEXT&industry=COMPUTER_SOFTWARE&companySize=250&$HUBSPOT_PARAMS" "deal $NEXT"
+echo "the same tab through \`cargo lambda invoke\` with an API Gateway v2 event:"
+"$DEVSTACK" sign-fetch --secret "$LOCAL_CLIENT_SECRET" --url "$RECEIVER_URL/card?objectType=company&objectId=$ACME&$HUBSPOT_PARAMS" > "$LOCAL_DIR/card-event.json"
+cargo lambda invoke crm-card --invoke-address 127.0.0.1 --invoke-port "$PORT" --data-file "$LOCAL_DIR/card-event.json" |
+  python3 -c 'import json,sys; r=json.load(sys.stdin); print("HTTP", r["statusCode"]); sys.stdout.write(r["body"])' | { read -r line; echo "  $line"; python3 scripts/show_card.py "company Acme"; }
 
 step "Deeto's write scope: every write HubSpot received in this run, and DELETE requests"
 curl -s "$SIM/_sim/journal?writesOnly=true" | python3 -c '

@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # The whole test suite, from a fresh machine: installs pinned tools, lints the SAM template,
-# starts moto, runs every Rust test (unit, official vectors, integration through moto and
-# cargo-lambda), and stops moto again.
+# runs the app card's tests (npm), starts moto, runs every Rust test (unit, official vectors,
+# integration through moto and cargo-lambda), and stops moto again.
 set -euo pipefail
 source "$(dirname "$0")/env.sh"
 cd "$ROOT"
@@ -15,6 +15,9 @@ sam validate --lint --template template.yaml > /dev/null
 echo "==> formatting and clippy (benches included)"
 cargo fmt --all --check
 cargo clippy --workspace --all-targets --quiet -- -D warnings
+
+echo "==> the HubSpot app card: component tests (ui-extensions testing utilities), webhooks file, configure"
+(cd hubspot-app && npm test --silent)
 
 echo "==> starting moto"
 "$ROOT/scripts/moto.sh" start

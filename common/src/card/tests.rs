@@ -53,6 +53,7 @@ struct Tab {
     tenants: Arc<MemoryTenantStore>,
     queue: Arc<MemoryJobQueue>,
     outbox: Arc<MemoryOutbox>,
+    hubspot: Arc<FakeHubSpot>,
 }
 
 impl Tab {
@@ -76,13 +77,14 @@ impl Tab {
         let queue = Arc::new(MemoryJobQueue::with(queue));
         let outbox = Arc::new(MemoryOutbox::default());
         let clock = Arc::new(FixedClock(NOW));
+        let hubspot = Arc::new(FakeHubSpot::default());
         let worker = SyncWorker {
             tenants: tenants.clone(),
             configs: Arc::new(DefaultConfigSource::default()),
             records: records.clone(),
             ledger: Arc::new(MemoryLedger::default()),
             outbound: outbox.clone(),
-            hubspot: Arc::new(FakeHubSpot::default()),
+            hubspot: hubspot.clone(),
             clock: clock.clone(),
             tickets: tickets.clone(),
             commands: Arc::new(MemoryCommandLedger::default()),
@@ -110,6 +112,7 @@ impl Tab {
             tenants,
             queue,
             outbox,
+            hubspot,
         }
     }
 
@@ -517,6 +520,23 @@ async fn a_stale_record_is_synced_inline_when_the_budget_allows_and_queued_when_
     assert!(free.refreshes().is_empty(), "done inline, nothing queued");
     assert_eq!(deferred.sync.status, SyncStatus::Deferred);
     assert_eq!(busy.refreshes(), [(CrmObject::Contact, 101)]);
+}
+
+#[tokio::test]
+async fn an_inline_sync_that_outruns_its_time_budget_is_left_to_the_queue() {
+    let mut tab = Tab::with(MemoryQueueBehaviour::Accept, false, true).await;
+    tab.person(101, Some(Role::Reference), &ada(), NOW - 60 * MINUTE)
+        .await;
+    tab.hubspot
+        .set_delay(Some(std::time::Duration::from_secs(5)));
+    tab.service.policy.inline_budget = std::time::Duration::from_millis(20);
+
+    let ready = tab
+        .ready(CrmObject::Contact, 101, MatchCriteria::default())
+        .await;
+
+    assert_eq!(ready.sync.status, SyncStatus::Queued);
+    assert_eq!(tab.refreshes(), [(CrmObject::Contact, 101)]);
 }
 
 #[tokio::test]

@@ -124,7 +124,7 @@ async fn the_command_sample_runs_in_the_lambda_runtime_and_writes_only_deetos_fi
 }
 
 /// Deeto's own properties as a simulator fixture: what the install leaves in a portal.
-fn deeto_properties() -> Value {
+pub(crate) fn deeto_properties() -> Value {
     let mut groups = serde_json::Map::new();
     let mut properties = serde_json::Map::new();
     for spec in owned_properties() {

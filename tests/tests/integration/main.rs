@@ -2,6 +2,8 @@
 //! functions through cargo-lambda's Lambda runtime emulator.
 
 mod commands_runtime;
+mod crm_card;
+mod crm_card_runtime;
 mod deeto_events;
 mod hubspot_client;
 mod install;

@@ -70,6 +70,10 @@ enum Command {
         method: String,
         #[arg(long)]
         url: String,
+        /// The public URL HubSpot would have called, when URL is a local emulator's address
+        /// for it (default: URL itself).
+        #[arg(long)]
+        signed_for: Option<String>,
         /// JSON body file (POST).
         #[arg(long)]
         body: Option<PathBuf>,
@@ -184,10 +188,12 @@ async fn run(command: Command) -> Result<(), String> {
             secret,
             method,
             url,
+            signed_for,
             body,
         } => {
             let body = body.as_ref().map(read).transpose()?.unwrap_or_default();
-            fetch(&secret, &method, &url, &body).await
+            let signed_for = signed_for.as_deref().unwrap_or(&url);
+            fetch(&secret, &method, (&url, signed_for), &body).await
         }
         Command::SignFetch {
             secret,
@@ -271,8 +277,13 @@ async fn post(secret: &str, url: &str, body: &str) -> Result<(), String> {
     }
 }
 
-async fn fetch(secret: &str, method: &str, url: &str, body: &str) -> Result<(), String> {
-    let signed = sign_fetch(secret, method, url, body, now_ms());
+async fn fetch(
+    secret: &str,
+    method: &str,
+    (url, signed_for): (&str, &str),
+    body: &str,
+) -> Result<(), String> {
+    let signed = sign_fetch(secret, method, signed_for, body, now_ms());
     let method: reqwest::Method = method.parse().map_err(|_| format!("bad method {method}"))?;
     let mut request = reqwest::Client::new().request(method.clone(), url);
     if !body.is_empty() {

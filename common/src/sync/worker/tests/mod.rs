@@ -175,3 +175,4 @@ impl Harness {
 mod campaigns;
 mod failures;
 mod records;
+mod refresh;
