@@ -9,9 +9,12 @@ local:
 test:
 	@scripts/test.sh
 
-## Benchmarks: criterion (common), and the daily reconcile of 100,000 records against the simulator.
+## Benchmarks: criterion (common), the daily reconcile of 100,000 records against the simulator,
+## and the Deeto tab's answer time on moto.
 bench:
 	@. scripts/env.sh && cargo bench -p common && cargo bench -p integration-tests --bench reconcile_budget
+	@. scripts/env.sh && scripts/moto.sh start && set -a && . .local/moto.env && set +a && \
+	  cargo bench -p integration-tests --bench card_latency; rc=$$?; scripts/moto.sh stop; exit $$rc
 
 ## Formatting and clippy as CI would see them.
 lint:
