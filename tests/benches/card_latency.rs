@@ -40,6 +40,9 @@ const INDUSTRIES: [&str; 5] = [
     "INSURANCE",
 ];
 
+/// The query of the i-th open of one record type.
+type QueryOf = Box<dyn Fn(usize) -> String>;
+
 struct NeverBusy;
 
 #[async_trait]
@@ -148,7 +151,7 @@ async fn main() {
         .and_then(|n| n.parse().ok())
         .unwrap_or(20);
     let params = "userId=7&portalId=62515";
-    let kinds: [(&str, Box<dyn Fn(usize) -> String>); 3] = [
+    let kinds: [(&str, QueryOf); 3] = [
         (
             "contact (a reference)",
             Box::new(|i| format!("objectType=contact&objectId={}", 1 + i as u64 % REFERENCES)),
