@@ -14,7 +14,7 @@ pub mod view;
 
 pub use classic::classic_card;
 pub use query::{
-    CardQuery, CardUser, MatchCriteria, QueryError, Shape, parse_card_query, parse_id,
+    CardQuery, CardUser, MatchCriteria, QueryError, Shape, parse_caller, parse_card_query, parse_id,
 };
 pub use refresh::RefreshPolicy;
 pub use service::{CardError, CardService};

@@ -59,11 +59,23 @@ pub enum QueryError {
 /// Longest free-text value kept from a query (HubSpot industry names are far shorter).
 const MAX_TEXT: usize = 200;
 
+/// Who is asking: the portal and user HubSpot names in every signed request's query.
+pub fn parse_caller<'a>(
+    get: impl Fn(&str) -> Option<&'a str>,
+) -> Result<(PortalId, CardUser), QueryError> {
+    let portal = PortalId(required_id(&get, "portalId")?);
+    let user = CardUser {
+        id: text(&get, "userId"),
+        email: text(&get, "userEmail"),
+    };
+    Ok((portal, user))
+}
+
 /// Reads a card query; `get` returns a query parameter's decoded value.
 pub fn parse_card_query<'a>(
     get: impl Fn(&str) -> Option<&'a str>,
 ) -> Result<CardQuery, QueryError> {
-    let portal = PortalId(required_id(&get, "portalId")?);
+    let (portal, user) = parse_caller(&get)?;
     let (shape, object, object_id) = match get("associatedObjectType") {
         Some(kind) => {
             let object = classic_object(kind)?;
@@ -87,10 +99,7 @@ pub fn parse_card_query<'a>(
         portal,
         object,
         object_id: ObjectId(object_id),
-        user: CardUser {
-            id: text(&get, "userId"),
-            email: text(&get, "userEmail"),
-        },
+        user,
         shape,
         hints: MatchCriteria {
             industry: text(&get, "industry"),

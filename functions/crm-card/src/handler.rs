@@ -1,7 +1,7 @@
 //! The request handler: a plain async function over its dependencies, callable from tests.
 
 use common::adapters::http::{json_response, request_target};
-use common::card::{CardQuery, CardService, Shape, classic_card, parse_card_query};
+use common::card::{CardQuery, CardService, Shape, classic_card, parse_caller, parse_card_query};
 use common::ports::Clock;
 use common::webhook::V3Request;
 use common::webhook::signature::verify_v3;
@@ -122,18 +122,12 @@ async fn serve(
             open(card, &query, &api_base, started).await
         }
         _ => {
-            let query = parse_card_query(|name| match name {
-                // The action names no record of its own: the deal is in the body.
-                "objectType" => Some("deal"),
-                "objectId" => get("dealId").or(Some("1")),
-                other => get(other),
-            })
-            .map_err(Rejection::BadQuery)?;
-            tracing::Span::current().record("portal", query.portal.0);
+            let (portal, user) = parse_caller(get).map_err(Rejection::BadQuery)?;
+            tracing::Span::current().record("portal", portal.0);
             let ask = parse_ask(body, get).map_err(Rejection::BadBody)?;
             let answer = card
                 .service
-                .request_reference(query.portal, &query.user, ask.deal, ask.reference)
+                .request_reference(portal, &user, ask.deal, ask.reference)
                 .await
                 .map_err(Rejection::Card)?;
             Ok(json_response(StatusCode::OK, &to_json(&answer)))

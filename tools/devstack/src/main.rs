@@ -256,24 +256,11 @@ fn write_env_file(path: &PathBuf, env: &BTreeMap<String, String>) -> Result<(), 
 
 async fn post(secret: &str, url: &str, body: &str) -> Result<(), String> {
     let signed = sign_webhook(secret, url, body, now_ms());
-    let mut request = reqwest::Client::new()
-        .post(url)
-        .header("content-type", "application/json")
-        .body(body.to_owned());
-    for (name, value) in signed.headers() {
-        request = request.header(name, value);
-    }
-    let response = request
-        .send()
-        .await
-        .map_err(|e| format!("POST {url} failed: {e}"))?;
-    let status = response.status();
-    let text = response.text().await.unwrap_or_default();
-    println!("{} {text}", status.as_u16());
-    if status.is_success() {
-        Ok(())
-    } else {
-        Err(format!("webhook answered {status}"))
+    let (status, text) = send("POST", url, body, &signed.headers()).await?;
+    println!("{status} {text}");
+    match (200..300).contains(&status) {
+        true => Ok(()),
+        false => Err(format!("webhook answered {status}")),
     }
 }
 
@@ -284,27 +271,37 @@ async fn fetch(
     body: &str,
 ) -> Result<(), String> {
     let signed = sign_fetch(secret, method, signed_for, body, now_ms());
-    let method: reqwest::Method = method.parse().map_err(|_| format!("bad method {method}"))?;
-    let mut request = reqwest::Client::new().request(method.clone(), url);
+    let (status, text) = send(method, url, body, &signed.headers()).await?;
+    println!("{text}");
+    match (200..300).contains(&status) {
+        true => Ok(()),
+        false => Err(format!("{method} {url} answered {status}")),
+    }
+}
+
+/// Sends a request with HubSpot's signature headers; the answer's status and body.
+async fn send(
+    method: &str,
+    url: &str,
+    body: &str,
+    headers: &[(&'static str, String)],
+) -> Result<(u16, String), String> {
+    let verb: reqwest::Method = method.parse().map_err(|_| format!("bad method {method}"))?;
+    let mut request = reqwest::Client::new().request(verb, url);
     if !body.is_empty() {
         request = request
             .header("content-type", "application/json")
             .body(body.to_owned());
     }
-    for (name, value) in signed.headers() {
-        request = request.header(name, value);
+    for (name, value) in headers {
+        request = request.header(*name, value);
     }
     let response = request
         .send()
         .await
         .map_err(|e| format!("{method} {url} failed: {e}"))?;
-    let status = response.status();
-    let text = response.text().await.unwrap_or_default();
-    println!("{text}");
-    match status.is_success() {
-        true => Ok(()),
-        false => Err(format!("{method} {url} answered {status}")),
-    }
+    let status = response.status().as_u16();
+    Ok((status, response.text().await.unwrap_or_default()))
 }
 
 async fn drain(queue_url: &str, expect: usize, timeout: Duration) -> Result<(), String> {

@@ -9,7 +9,7 @@ use aws_sdk_dynamodb::Client;
 
 use super::item::{is_condition_failure, n, s, unavailable};
 use super::portal_pk;
-use super::query::{PageQuery, page_by_prefix};
+use super::query::all_by_prefix;
 use crate::domain::ids::{ObjectId, PortalId};
 use crate::ports::{CardState, StoreError};
 use crate::sync::record::RecordKey;
@@ -92,27 +92,19 @@ impl CardState for DynamoCardState {
         deal: ObjectId,
     ) -> Result<BTreeSet<ObjectId>, StoreError> {
         let (pk, prefix) = (portal_pk(portal), request_prefix(deal));
-        let mut found = BTreeSet::new();
-        let mut after: Option<String> = None;
-        loop {
-            let query = PageQuery {
-                pk: &pk,
-                prefix: &prefix,
-                after: after.as_deref(),
-                limit: 100,
-            };
-            let page = page_by_prefix(&self.client, &self.table, query, |rest, _| {
+        let ids = all_by_prefix(
+            &self.client,
+            &self.table,
+            (&pk, &prefix),
+            usize::MAX,
+            |rest, _| {
                 rest.parse().map(ObjectId).map_err(|_| {
                     StoreError::Corrupt(format!("reference request `{prefix}{rest}` names no id"))
                 })
-            })
-            .await?;
-            found.extend(page.items);
-            match page.next {
-                Some(next) => after = Some(next),
-                None => return Ok(found),
-            }
-        }
+            },
+        )
+        .await?;
+        Ok(ids.into_iter().collect())
     }
 
     async fn is_requested(

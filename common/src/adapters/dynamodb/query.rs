@@ -63,3 +63,31 @@ pub async fn page_by_prefix<T>(
         .collect::<Result<_, _>>()?;
     Ok(Page { items, next })
 }
+
+/// Every item of partition `pk` whose sort key starts with `prefix`, page after page, until
+/// the end or at least `max` items (the last page is kept whole).
+pub async fn all_by_prefix<T>(
+    client: &Client,
+    table: &str,
+    (pk, prefix): (&str, &str),
+    max: usize,
+    decode: impl Fn(&str, &Item) -> Result<T, StoreError>,
+) -> Result<Vec<T>, StoreError> {
+    let mut found = Vec::new();
+    let mut after: Option<String> = None;
+    while found.len() < max {
+        let query = PageQuery {
+            pk,
+            prefix,
+            after: after.as_deref(),
+            limit: 100,
+        };
+        let page = page_by_prefix(client, table, query, &decode).await?;
+        found.extend(page.items);
+        match page.next {
+            Some(next) => after = Some(next),
+            None => break,
+        }
+    }
+    Ok(found)
+}

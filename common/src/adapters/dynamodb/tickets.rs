@@ -15,7 +15,7 @@ use aws_sdk_dynamodb::types::AttributeValue;
 
 use super::item::{Item, get_n, require_s, s, unavailable};
 use super::portal_pk;
-use super::query::{PageQuery, page_by_prefix};
+use super::query::{PageQuery, all_by_prefix, page_by_prefix};
 use crate::domain::ids::{ObjectId, PortalId};
 use crate::ports::{Claim, DeetoTicket, Page, StoreError, TicketStore};
 
@@ -59,26 +59,16 @@ impl DynamoTicketStore {
     ) -> Result<Vec<DeetoTicket>, StoreError> {
         use futures::{StreamExt, TryStreamExt};
         let pk = portal_pk(portal);
-        let mut connections = Vec::new();
-        let mut after: Option<String> = None;
         // Stale entries are rare; reading a few more than asked covers them in one pass.
-        while connections.len() < limit + limit / 4 + 1 {
-            let query = PageQuery {
-                pk: &pk,
-                prefix,
-                after: after.as_deref(),
-                limit: 100,
-            };
-            let page = page_by_prefix(&self.client, &self.table, query, |_, item| {
-                require_s(item, "connection")
-            })
-            .await?;
-            connections.extend(page.items);
-            match page.next {
-                Some(next) => after = Some(next),
-                None => break,
-            }
-        }
+        let wanted = limit + limit / 4 + 1;
+        let connections = all_by_prefix(
+            &self.client,
+            &self.table,
+            (&pk, prefix),
+            wanted,
+            |_, item| require_s(item, "connection"),
+        )
+        .await?;
         let tickets: Vec<Option<DeetoTicket>> = futures::stream::iter(connections)
             .map(|connection| async move { self.for_connection(portal, &connection).await })
             .buffered(8)
