@@ -177,6 +177,7 @@ async fn worker(portal: &Portal) -> (SyncWorker, Arc<FakeHubSpot>) {
         commands: Arc::new(MemoryCommandLedger::default()),
         checkpoints: Arc::new(common::reconcile::memory::MemoryCheckpoints::default()),
         sync_queue: Arc::new(common::adapters::memory::MemoryJobQueue::default()),
+        pools: Arc::new(common::adapters::memory::MemoryReferencePools::default()),
     };
     (worker, hubspot)
 }

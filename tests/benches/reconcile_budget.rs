@@ -171,6 +171,7 @@ async fn main() {
         commands: Arc::new(MemoryCommandLedger::default()),
         checkpoints: checkpoints.clone(),
         sync_queue: queue.clone(),
+        pools: Arc::new(common::adapters::memory::MemoryReferencePools::default()),
     };
     let starter = Starter {
         tenants: tenants.as_ref(),

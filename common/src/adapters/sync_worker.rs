@@ -9,6 +9,7 @@ use super::dynamodb::campaigns::DynamoCampaignLedger;
 use super::dynamodb::checkpoints::DynamoCheckpoints;
 use super::dynamodb::commands::DynamoCommandLedger;
 use super::dynamodb::records::DynamoRecordStore;
+use super::dynamodb::reference_pools::DynamoReferencePools;
 use super::dynamodb::sync_config::DynamoSyncConfig;
 use super::hubspot_stack::HubSpotStack;
 use super::sqs::SqsJobQueue;
@@ -53,7 +54,8 @@ pub fn sync_worker(
         clock,
         tickets: stack.tickets.clone(),
         commands: Arc::new(DynamoCommandLedger::new(dynamodb.clone(), table)),
-        checkpoints: Arc::new(DynamoCheckpoints::new(dynamodb, table)),
+        checkpoints: Arc::new(DynamoCheckpoints::new(dynamodb.clone(), table)),
         sync_queue: Arc::new(SqsJobQueue::new(sqs, queues.sync)),
+        pools: Arc::new(DynamoReferencePools::new(dynamodb, table)),
     }
 }

@@ -5,6 +5,7 @@
 
 pub mod classic;
 pub mod person;
+pub mod pool;
 pub mod query;
 pub mod read;
 pub mod refresh;

@@ -1,20 +1,22 @@
 //! Building what the tab shows from Deeto's stores alone (DynamoDB in production): never a
-//! HubSpot call, so the answer's latency does not depend on HubSpot.
+//! HubSpot call, so the answer's latency does not depend on HubSpot. A deal's suggestions
+//! come from the portal's reference pool (`pool`), one stored item, not from every reference.
 
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::BTreeSet;
 
 use futures::{StreamExt, TryStreamExt};
 
 use super::person;
+use super::pool::PoolKeeper;
 use super::query::MatchCriteria;
-use super::suggest::{Candidate, MAX_SUGGESTIONS, suggest};
+use super::suggest::{MAX_SUGGESTIONS, suggest};
 use super::view::{
     Activity, CompanyView, ConnectionView, ContactView, DealView, RecordView, ReferenceStatus,
-    ReferenceSummary,
+    ReferenceSummary, Suggestion,
 };
 use crate::domain::ids::{ObjectId, PortalId};
 use crate::install::properties::INTERACTION_TYPES;
-use crate::ports::{CardState, DeetoTicket, StoreError, TicketStore};
+use crate::ports::{CardState, DeetoTicket, JobQueue, ReferencePools, StoreError, TicketStore};
 use crate::sync::ports::RecordStore;
 use crate::sync::record::{CrmObject, DeetoRecord, Role};
 use crate::sync::relevance::{ClosedStages, is_active_tracked_deal};
@@ -23,11 +25,9 @@ use crate::sync::relevance::{ClosedStages, is_active_tracked_deal};
 pub const MAX_CONNECTIONS: usize = 25;
 /// References listed on a company.
 pub const MAX_COMPANY_REFERENCES: usize = 25;
-/// References considered for a deal's suggestions: bounds the reads (and the latency) for
-/// portals with very many references; the index is read in id order.
-pub const MAX_CANDIDATES: usize = 500;
-/// Matches whose busy-ness is looked up before the final order is set.
-const RANKED: usize = 4 * MAX_SUGGESTIONS;
+/// Best matches re-read before they are shown: room for a few that stopped being references
+/// since the pool was built.
+const SHORTLIST: usize = 4 * MAX_SUGGESTIONS;
 /// Store reads in flight at once while summarising references.
 const READS_IN_FLIGHT: usize = 8;
 
@@ -37,6 +37,10 @@ pub struct CardReader<'a> {
     pub records: &'a dyn RecordStore,
     pub tickets: &'a dyn TicketStore,
     pub state: &'a dyn CardState,
+    pub pools: &'a dyn ReferencePools,
+    /// Where a stale reference pool's rebuild is queued.
+    pub sync_queue: &'a dyn JobQueue,
+    pub now_ms: i64,
 }
 
 impl std::fmt::Debug for CardReader<'_> {
@@ -185,11 +189,24 @@ impl CardReader<'_> {
         id: ObjectId,
         hints: &MatchCriteria,
     ) -> Result<DealView, StoreError> {
-        let connections = self.tickets.for_deal(portal, id, MAX_CONNECTIONS).await?;
-        let criteria = match hints.is_empty() {
-            true => self.deal_criteria(record, portal).await?,
-            false => hints.clone(),
+        let keeper = PoolKeeper {
+            records: self.records,
+            tickets: self.tickets,
+            pools: self.pools,
+            sync_queue: self.sync_queue,
         };
+        // Independent reads, in flight together: the answer waits for the slowest, not the sum.
+        let (connections, criteria, pool, requested) = futures::try_join!(
+            self.tickets.for_deal(portal, id, MAX_CONNECTIONS),
+            async {
+                match hints.is_empty() {
+                    true => self.deal_criteria(record, portal).await,
+                    false => Ok(hints.clone()),
+                }
+            },
+            keeper.current(portal, self.now_ms),
+            self.state.requested_references(portal, id),
+        )?;
         // Nobody already on the deal, on either side, is suggested for it.
         let mut exclude: BTreeSet<ObjectId> = connections
             .iter()
@@ -202,7 +219,10 @@ impl CardReader<'_> {
         );
         let suggestions = match criteria.is_empty() {
             true => Vec::new(),
-            false => self.suggestions(portal, id, &criteria, &exclude).await?,
+            false => {
+                let matched = suggest(&criteria, &pool.references, &exclude, &requested);
+                self.still_references(portal, matched).await?
+            }
         };
         Ok(DealView {
             deeto_id: record.and_then(|r| r.deeto_id.clone()),
@@ -210,6 +230,31 @@ impl CardReader<'_> {
             match_criteria: criteria,
             suggestions,
         })
+    }
+
+    /// The pool may be minutes old: the best matches are re-read (one batch) and only those
+    /// still live references are shown.
+    async fn still_references(
+        &self,
+        portal: PortalId,
+        matched: Vec<Suggestion>,
+    ) -> Result<Vec<Suggestion>, StoreError> {
+        let shortlist: Vec<Suggestion> = matched.into_iter().take(SHORTLIST).collect();
+        let ids: Vec<ObjectId> = (shortlist.iter())
+            .filter_map(|s| s.contact_id.parse().ok().map(ObjectId))
+            .collect();
+        let live: BTreeSet<String> = (self.records)
+            .get_many(portal, CrmObject::Contact, &ids)
+            .await?
+            .into_iter()
+            .filter(|c| !c.is_gone() && c.has_role(Role::Reference))
+            .map(|c| c.key.object_id.to_string())
+            .collect();
+        Ok(shortlist
+            .into_iter()
+            .filter(|s| live.contains(&s.contact_id))
+            .take(MAX_SUGGESTIONS)
+            .collect())
     }
 
     /// The deal's company as Deeto knows it: the first company of the deal's contacts that
@@ -244,99 +289,6 @@ impl CardReader<'_> {
             })
             .find(|criteria| !criteria.is_empty())
             .unwrap_or_default())
-    }
-
-    async fn suggestions(
-        &self,
-        portal: PortalId,
-        deal: ObjectId,
-        criteria: &MatchCriteria,
-        exclude: &BTreeSet<ObjectId>,
-    ) -> Result<Vec<super::view::Suggestion>, StoreError> {
-        let references = self.references(portal).await?;
-        let company_ids: BTreeSet<ObjectId> = (references.iter())
-            .filter_map(|r| r.linked(CrmObject::Company).first().copied())
-            .collect();
-        let company_ids: Vec<ObjectId> = company_ids.into_iter().collect();
-        let companies: BTreeMap<ObjectId, DeetoRecord> = (self.records)
-            .get_many(portal, CrmObject::Company, &company_ids)
-            .await?
-            .into_iter()
-            .map(|c| (c.key.object_id, c))
-            .collect();
-        let company_of = |r: &DeetoRecord| {
-            r.linked(CrmObject::Company)
-                .first()
-                .and_then(|id| companies.get(id))
-        };
-        let requested = self.state.requested_references(portal, deal).await?;
-        // First pass by match alone; then the best few get their busy-ness looked up.
-        let unranked: Vec<Candidate<'_>> = (references.iter())
-            .map(|r| Candidate {
-                contact: r,
-                company: company_of(r),
-                connections: 0,
-            })
-            .collect();
-        let matched = suggest(criteria, &unranked, exclude, &requested);
-        let best: Vec<&DeetoRecord> = (matched.iter().take(RANKED))
-            .filter_map(|s| {
-                references
-                    .iter()
-                    .find(|r| r.key.object_id.to_string() == s.contact_id)
-            })
-            .collect();
-        let reads: Vec<_> = (best.iter())
-            .map(|r| {
-                self.tickets
-                    .for_contact(portal, r.key.object_id, MAX_CONNECTIONS)
-            })
-            .collect();
-        let busy: Vec<Vec<DeetoTicket>> = futures::stream::iter(reads)
-            .buffered(READS_IN_FLIGHT)
-            .try_collect()
-            .await?;
-        let ranked: Vec<Candidate<'_>> = (best.iter().zip(busy))
-            .map(|(r, connections)| Candidate {
-                contact: r,
-                company: company_of(r),
-                connections: connections.len(),
-            })
-            .collect();
-        let mut found = suggest(criteria, &ranked, exclude, &requested);
-        found.truncate(MAX_SUGGESTIONS);
-        Ok(found)
-    }
-
-    /// The portal's live references, up to [`MAX_CANDIDATES`], from the role index.
-    async fn references(&self, portal: PortalId) -> Result<Vec<DeetoRecord>, StoreError> {
-        let mut ids = Vec::new();
-        let mut after: Option<String> = None;
-        while ids.len() < MAX_CANDIDATES {
-            let page = (self.records)
-                .with_role(
-                    portal,
-                    CrmObject::Contact,
-                    Role::Reference,
-                    after.as_deref(),
-                    100,
-                )
-                .await?;
-            ids.extend(page.items);
-            match page.next {
-                Some(next) => after = Some(next),
-                None => break,
-            }
-        }
-        ids.truncate(MAX_CANDIDATES);
-        let records = self
-            .records
-            .get_many(portal, CrmObject::Contact, &ids)
-            .await?;
-        Ok(records
-            .into_iter()
-            .filter(|r| !r.is_gone() && r.has_role(Role::Reference))
-            .collect())
     }
 }
 

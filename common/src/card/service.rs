@@ -15,7 +15,8 @@ use super::view::{
 use crate::domain::ids::{ObjectId, PortalId};
 use crate::domain::iso_time::iso;
 use crate::ports::{
-    BudgetProbe, CardState, Clock, JobQueue, PortalStatus, StoreError, TenantStore, TicketStore,
+    BudgetProbe, CardState, Clock, JobQueue, PortalStatus, ReferencePools, StoreError, TenantStore,
+    TicketStore,
 };
 use crate::sync::outbound::{OutboundMessage, ReferenceRequested};
 use crate::sync::ports::{OutboundPublisher, RecordStore};
@@ -31,6 +32,8 @@ pub struct CardService {
     pub records: Arc<dyn RecordStore>,
     pub tickets: Arc<dyn TicketStore>,
     pub state: Arc<dyn CardState>,
+    /// Each portal's reference pool, which a deal's suggestions are matched against.
+    pub pools: Arc<dyn ReferencePools>,
     pub budget: Arc<dyn BudgetProbe>,
     pub sync_queue: Arc<dyn JobQueue>,
     pub outbound: Arc<dyn OutboundPublisher>,
@@ -71,11 +74,14 @@ enum Portal {
 }
 
 impl CardService {
-    fn reader(&self) -> CardReader<'_> {
+    fn reader(&self, now_ms: i64) -> CardReader<'_> {
         CardReader {
             records: self.records.as_ref(),
             tickets: self.tickets.as_ref(),
             state: self.state.as_ref(),
+            pools: self.pools.as_ref(),
+            sync_queue: self.sync_queue.as_ref(),
+            now_ms,
         }
     }
 
@@ -87,7 +93,8 @@ impl CardService {
             Portal::Setup(answer) => return Ok(answer),
         };
         let key = RecordKey::new(query.portal, query.object, query.object_id);
-        let reader = self.reader();
+        let now = self.clock.now_ms();
+        let reader = self.reader(now);
         let before = reader.record(key.portal, key.object, key.object_id).await?;
         let refresher = Refresher {
             state: self.state.as_ref(),
@@ -97,7 +104,6 @@ impl CardService {
             policy: self.policy,
         };
         let last_sync = before.as_ref().and_then(|r| r.last_sync_ms);
-        let now = self.clock.now_ms();
         let status = refresher.run(key, last_sync, &config, now, started).await;
         // Read again only if the inline sync may have changed it.
         let record = match status {

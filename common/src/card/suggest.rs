@@ -1,25 +1,15 @@
 //! Which of a portal's references to suggest for a deal: those whose company matches the
-//! deal's company on industry and size. Pure: the reader hands it the candidates.
+//! deal's company on industry and size. Pure: the reader hands it the portal's reference pool.
 
 use std::collections::BTreeSet;
 
-use super::person;
+use super::pool::PooledReference;
 use super::query::MatchCriteria;
 use super::view::Suggestion;
 use crate::domain::ids::ObjectId;
-use crate::sync::record::DeetoRecord;
 
 /// At most this many suggestions: the tab is a short list, not a directory.
 pub const MAX_SUGGESTIONS: usize = 5;
-
-/// A reference that could be suggested, with what the reader found about it.
-#[derive(Debug, Clone, Copy)]
-pub struct Candidate<'a> {
-    pub contact: &'a DeetoRecord,
-    pub company: Option<&'a DeetoRecord>,
-    /// Connections it already takes part in: the less busy are asked first.
-    pub connections: usize,
-}
 
 /// Company-size bands, as HubSpot's own size ranges group companies: two companies are "the
 /// same size" when they fall in one band.
@@ -36,85 +26,76 @@ fn same_industry(a: &str, b: &str) -> bool {
     a.trim().eq_ignore_ascii_case(b.trim())
 }
 
-/// Every match, best first: more criteria matched, then less busy, then by name (the tab
-/// shows the first [`MAX_SUGGESTIONS`]). A reference matching nothing is not suggested; nor is
-/// one in `exclude` (already on the deal).
+/// Every match, best first: more criteria matched, then less busy (fewer connections), then
+/// by name (the tab shows the first [`MAX_SUGGESTIONS`]). A reference matching nothing is not
+/// suggested; nor is one in `exclude` (already on the deal).
 pub fn suggest(
     criteria: &MatchCriteria,
-    candidates: &[Candidate<'_>],
+    pool: &[PooledReference],
     exclude: &BTreeSet<ObjectId>,
     requested: &BTreeSet<ObjectId>,
 ) -> Vec<Suggestion> {
-    let mut scored: Vec<(usize, usize, String, Suggestion)> = candidates
+    let mut scored: Vec<(usize, &PooledReference)> = pool
         .iter()
-        .filter(|c| !c.contact.is_gone() && !exclude.contains(&c.contact.key.object_id))
-        .filter_map(|c| {
-            let industry = person::industry(Some(c.contact), c.company);
-            let company_size = person::company_size(c.company);
-            let mut matched_on = Vec::new();
-            if let (Some(want), Some(have)) = (&criteria.industry, &industry)
-                && same_industry(want, have)
-            {
-                matched_on.push("industry".to_owned());
-            }
-            if let (Some(want), Some(have)) = (criteria.company_size, company_size)
-                && size_band(want) == size_band(have)
-            {
-                matched_on.push("companySize".to_owned());
-            }
-            if matched_on.is_empty() {
-                return None;
-            }
-            let name = person::name(c.contact);
-            let id = c.contact.key.object_id;
-            let suggestion = Suggestion {
-                contact_id: id.to_string(),
-                name: name.clone(),
-                email: person::email(c.contact),
-                job_title: person::job_title(c.contact),
-                company: person::company_name(c.contact, c.company),
-                industry,
-                company_size,
-                requested: requested.contains(&id),
-                matched_on,
-            };
-            Some((suggestion.matched_on.len(), c.connections, name, suggestion))
+        .filter(|r| !exclude.contains(&r.contact_id))
+        .filter_map(|r| {
+            let matched = matched_on(criteria, r);
+            (!matched.is_empty()).then_some((matched.len(), r))
         })
         .collect();
-    scored.sort_by(|a, b| {
-        (b.0.cmp(&a.0))
-            .then(a.1.cmp(&b.1))
-            .then(a.2.cmp(&b.2))
-            .then(a.3.contact_id.cmp(&b.3.contact_id))
+    scored.sort_by(|(a_matched, a), (b_matched, b)| {
+        (b_matched.cmp(a_matched))
+            .then(a.connections.cmp(&b.connections))
+            .then(a.name.cmp(&b.name))
+            .then(a.contact_id.cmp(&b.contact_id))
     });
-    scored.into_iter().map(|(_, _, _, s)| s).collect()
+    scored
+        .into_iter()
+        .map(|(_, r)| Suggestion {
+            contact_id: r.contact_id.to_string(),
+            name: r.name.clone(),
+            email: r.email.clone(),
+            job_title: r.job_title.clone(),
+            company: r.company.clone(),
+            industry: r.industry.clone(),
+            company_size: r.company_size,
+            requested: requested.contains(&r.contact_id),
+            matched_on: matched_on(criteria, r),
+        })
+        .collect()
+}
+
+/// `industry`, `companySize`: what of the deal's criteria the reference's company matches.
+fn matched_on(criteria: &MatchCriteria, reference: &PooledReference) -> Vec<String> {
+    let mut matched = Vec::new();
+    if let (Some(want), Some(have)) = (&criteria.industry, &reference.industry)
+        && same_industry(want, have)
+    {
+        matched.push("industry".to_owned());
+    }
+    if let (Some(want), Some(have)) = (criteria.company_size, reference.company_size)
+        && size_band(want) == size_band(have)
+    {
+        matched.push("companySize".to_owned());
+    }
+    matched
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::domain::ids::PortalId;
-    use crate::sync::record::{CrmObject, RecordKey, Role};
 
-    fn reference(id: u64, first: &str) -> DeetoRecord {
-        DeetoRecord::new(RecordKey::new(
-            PortalId(1),
-            CrmObject::Contact,
-            ObjectId(id),
-        ))
-        .with_role(Role::Reference)
-        .with_field("firstname", first, 1)
-    }
-
-    fn company(industry: &str, size: &str) -> DeetoRecord {
-        DeetoRecord::new(RecordKey::new(
-            PortalId(1),
-            CrmObject::Company,
-            ObjectId(900),
-        ))
-        .with_field("name", "Acme", 1)
-        .with_field("industry", industry, 1)
-        .with_field("numberofemployees", size, 1)
+    fn reference(id: u64, name: &str, industry: &str, size: u64, busy: usize) -> PooledReference {
+        PooledReference {
+            contact_id: ObjectId(id),
+            name: name.into(),
+            email: None,
+            job_title: None,
+            company: Some("Acme".into()),
+            industry: Some(industry.into()),
+            company_size: Some(size),
+            connections: busy,
+        }
     }
 
     fn criteria(industry: &str, size: u64) -> MatchCriteria {
@@ -126,33 +107,15 @@ mod tests {
 
     #[test]
     fn references_matching_more_criteria_come_first_and_non_matches_are_left_out() {
-        let (a, b, c) = (reference(1, "Ada"), reference(2, "Bo"), reference(3, "Cy"));
-        let (software_mid, software_huge, retail) = (
-            company("COMPUTER_SOFTWARE", "300"),
-            company("computer_software", "20000"),
-            company("RETAIL", "40"),
-        );
-        let candidates = [
-            Candidate {
-                contact: &b,
-                company: Some(&software_huge),
-                connections: 0,
-            },
-            Candidate {
-                contact: &a,
-                company: Some(&software_mid),
-                connections: 4,
-            },
-            Candidate {
-                contact: &c,
-                company: Some(&retail),
-                connections: 0,
-            },
+        let pool = [
+            reference(2, "Bo", "computer_software", 20_000, 0),
+            reference(1, "Ada", "COMPUTER_SOFTWARE", 300, 4),
+            reference(3, "Cy", "RETAIL", 40, 0),
         ];
 
         let found = suggest(
             &criteria("COMPUTER_SOFTWARE", 250),
-            &candidates,
+            &pool,
             &BTreeSet::new(),
             &BTreeSet::from([ObjectId(2)]),
         );
@@ -177,24 +140,14 @@ mod tests {
 
     #[test]
     fn among_equal_matches_the_least_busy_reference_is_asked_first() {
-        let (a, b) = (reference(1, "Ada"), reference(2, "Bo"));
-        let acme = company("RETAIL", "40");
-        let candidates = [
-            Candidate {
-                contact: &a,
-                company: Some(&acme),
-                connections: 3,
-            },
-            Candidate {
-                contact: &b,
-                company: Some(&acme),
-                connections: 1,
-            },
+        let pool = [
+            reference(1, "Ada", "RETAIL", 40, 3),
+            reference(2, "Bo", "RETAIL", 40, 1),
         ];
 
         let found = suggest(
             &criteria("RETAIL", 45),
-            &candidates,
+            &pool,
             &BTreeSet::new(),
             &BTreeSet::new(),
         );
@@ -203,27 +156,12 @@ mod tests {
     }
 
     #[test]
-    fn references_already_on_the_deal_and_gone_ones_are_not_suggested() {
-        let on_deal = reference(1, "Ada");
-        let mut deleted = reference(2, "Bo");
-        deleted.deleted_at_ms = Some(5);
-        let acme = company("RETAIL", "40");
-        let candidates = [
-            Candidate {
-                contact: &on_deal,
-                company: Some(&acme),
-                connections: 0,
-            },
-            Candidate {
-                contact: &deleted,
-                company: Some(&acme),
-                connections: 0,
-            },
-        ];
+    fn references_already_on_the_deal_are_not_suggested() {
+        let pool = [reference(1, "Ada", "RETAIL", 40, 0)];
 
         let found = suggest(
             &criteria("RETAIL", 40),
-            &candidates,
+            &pool,
             &BTreeSet::from([ObjectId(1)]),
             &BTreeSet::new(),
         );
@@ -233,17 +171,11 @@ mod tests {
 
     #[test]
     fn no_criteria_means_no_suggestions_rather_than_a_random_list() {
-        let a = reference(1, "Ada");
-        let acme = company("RETAIL", "40");
-        let candidates = [Candidate {
-            contact: &a,
-            company: Some(&acme),
-            connections: 0,
-        }];
+        let pool = [reference(1, "Ada", "RETAIL", 40, 0)];
 
         let found = suggest(
             &MatchCriteria::default(),
-            &candidates,
+            &pool,
             &BTreeSet::new(),
             &BTreeSet::new(),
         );

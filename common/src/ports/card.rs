@@ -6,6 +6,7 @@ use std::collections::BTreeSet;
 use async_trait::async_trait;
 
 use super::StoreError;
+use crate::card::pool::ReferencePool;
 use crate::domain::ids::{ObjectId, PortalId};
 use crate::sync::record::RecordKey;
 
@@ -56,4 +57,24 @@ pub trait BudgetProbe: Send + Sync {
     /// `true` when the portal's callers already use a large share of the current window: an
     /// on-demand sync then waits its turn on the queue instead of competing inline.
     async fn is_busy(&self, portal: PortalId, now_ms: i64) -> Result<bool, StoreError>;
+}
+
+/// Where each portal's reference pool (see `card::pool`) is kept: one snapshot per portal.
+#[async_trait]
+pub trait ReferencePools: Send + Sync {
+    /// The stored pool; `None` when there is none yet (or it can no longer be read, after a
+    /// change of shape: it is then rebuilt).
+    async fn pool(&self, portal: PortalId) -> Result<Option<ReferencePool>, StoreError>;
+
+    /// Stores the pool unless one built later is already stored; clears the rebuild claim.
+    async fn put_pool(&self, portal: PortalId, pool: &ReferencePool) -> Result<(), StoreError>;
+
+    /// Claims the portal's background rebuild (a conditional write): `true` when no claim was
+    /// made within the last `cooldown_ms`, so one stale pool queues one rebuild.
+    async fn claim_rebuild(
+        &self,
+        portal: PortalId,
+        now_ms: i64,
+        cooldown_ms: i64,
+    ) -> Result<bool, StoreError>;
 }

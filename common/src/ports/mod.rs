@@ -10,7 +10,7 @@ mod tenants;
 mod tokens;
 mod writeback;
 
-pub use card::{BudgetProbe, CardState};
+pub use card::{BudgetProbe, CardState, ReferencePools};
 pub use clock::{Clock, FixedClock, SystemClock};
 pub use hubspot::{
     ApiRequest, ApiResponse, CallKind, HttpMethod, HubSpotApi, OAuthApi, TokenInfo, TokenSet,

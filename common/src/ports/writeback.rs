@@ -1,6 +1,8 @@
 //! What the write path remembers: which commands are done, and which tickets Deeto created
 //! (the only tickets it may ever update).
 
+use std::collections::BTreeMap;
+
 use async_trait::async_trait;
 
 use super::{Page, StoreError};
@@ -97,6 +99,33 @@ pub trait TicketStore: Send + Sync {
         limit: usize,
     ) -> Result<Vec<DeetoTicket>, StoreError> {
         walk_matching(self, portal, limit, move |t| t.contacts.contains(&contact)).await
+    }
+
+    /// How many connections each contact takes part in, from at most `max` entries (a bound
+    /// on the reads for a portal's whole history), for ranking the Deeto tab's suggestions.
+    /// The default walks every connection; stores with an index count its entries.
+    async fn connection_counts(
+        &self,
+        portal: PortalId,
+        max: usize,
+    ) -> Result<BTreeMap<ObjectId, usize>, StoreError> {
+        let mut counts = BTreeMap::new();
+        let mut seen = 0;
+        let mut after: Option<String> = None;
+        while seen < max {
+            let page = self.page(portal, after.as_deref(), 100).await?;
+            for ticket in &page.items {
+                for contact in &ticket.contacts {
+                    *counts.entry(*contact).or_default() += 1;
+                }
+            }
+            seen += page.items.len();
+            match page.next {
+                Some(next) => after = Some(next),
+                None => break,
+            }
+        }
+        Ok(counts)
     }
 
     /// Claims the creation of the connection's ticket for `lease_ms` (a conditional write),

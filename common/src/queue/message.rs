@@ -26,6 +26,19 @@ pub enum SyncMessage {
     /// Re-read one record from HubSpot and repair it: a rep opened its Deeto tab.
     #[serde(rename = "record.refresh.v1")]
     RecordRefreshV1(RecordRefresh),
+    /// Rebuild the portal's reference pool: a Deeto tab found it stale.
+    #[serde(rename = "card.pool.rebuild.v1")]
+    ReferencePoolRebuildV1(PoolRebuild),
+}
+
+/// Rebuild the portal's reference pool (the deal view's suggestions read it); a pool built
+/// after `requested_at` already answers the request.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct PoolRebuild {
+    pub portal_id: PortalId,
+    /// Epoch milliseconds at which the tab asked.
+    pub requested_at: i64,
 }
 
 /// Sync one record now, as the daily reconcile would: re-read it from HubSpot and repair what
@@ -79,6 +92,7 @@ impl SyncMessage {
             SyncMessage::DeetoCommandV1(_) => "deeto.command.v1",
             SyncMessage::ReconcilePageV1(_) => "reconcile.page.v1",
             SyncMessage::RecordRefreshV1(_) => "record.refresh.v1",
+            SyncMessage::ReferencePoolRebuildV1(_) => "card.pool.rebuild.v1",
         }
     }
 
@@ -89,6 +103,7 @@ impl SyncMessage {
             SyncMessage::DeetoCommandV1(delivery) => delivery.portal_id.to_string(),
             SyncMessage::ReconcilePageV1(page) => page.portal_id.to_string(),
             SyncMessage::RecordRefreshV1(refresh) => refresh.portal_id.to_string(),
+            SyncMessage::ReferencePoolRebuildV1(rebuild) => rebuild.portal_id.to_string(),
         }
     }
 

@@ -4,5 +4,7 @@
 pub mod message;
 pub mod publish;
 
-pub use message::{CommandDelivery, ReconcilePage, RecordRefresh, SyncMessage, WebhookDelivery};
+pub use message::{
+    CommandDelivery, PoolRebuild, ReconcilePage, RecordRefresh, SyncMessage, WebhookDelivery,
+};
 pub use publish::{EnqueueError, RetryPolicy, send_all};

@@ -6,7 +6,6 @@ use common::adapters::aws::load_sdk_config;
 use common::adapters::dynamodb::card_state::DynamoCardState;
 use common::adapters::dynamodb::rate_budget::DynamoRateBudget;
 use common::adapters::hubspot_stack::{HubSpotStack, app_credentials};
-use common::adapters::sqs::SqsJobQueue;
 use common::adapters::sync_worker::{WorkerQueues, sync_worker};
 use common::card::{CardService, RefreshPolicy};
 use common::config::CrmCardConfig;
@@ -49,11 +48,9 @@ async fn main() -> Result<(), Error> {
         records: worker.records.clone(),
         tickets: worker.tickets.clone(),
         state: Arc::new(DynamoCardState::new(dynamodb.clone(), &access.table_name)),
+        pools: worker.pools.clone(),
         budget: Arc::new(DynamoRateBudget::new(dynamodb, &access.table_name)),
-        sync_queue: Arc::new(SqsJobQueue::new(
-            aws_sdk_sqs::Client::new(&sdk),
-            &config.sync_queue_url,
-        )),
+        sync_queue: worker.sync_queue.clone(),
         outbound: worker.outbound.clone(),
         clock: worker.clock.clone(),
         inline: config.inline_sync.then(|| worker.clone()),

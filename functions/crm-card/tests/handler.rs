@@ -7,7 +7,7 @@ use std::sync::Arc;
 
 use async_trait::async_trait;
 use common::adapters::memory::{
-    MemoryCardState, MemoryJobQueue, MemoryTenantStore, MemoryTicketStore,
+    MemoryCardState, MemoryJobQueue, MemoryReferencePools, MemoryTenantStore, MemoryTicketStore,
 };
 use common::card::{CardService, RefreshPolicy};
 use common::domain::ids::{ObjectId, PortalId, TenantId};
@@ -112,6 +112,7 @@ impl Harness {
             records: records.clone(),
             tickets,
             state: Arc::new(MemoryCardState::default()),
+            pools: Arc::new(MemoryReferencePools::default()),
             budget: Arc::new(NeverBusy),
             sync_queue: queue.clone(),
             outbound: outbox.clone(),

@@ -25,6 +25,7 @@ fn worker() -> SyncWorker {
         commands: Arc::new(MemoryCommandLedger::default()),
         checkpoints: Arc::new(common::reconcile::memory::MemoryCheckpoints::default()),
         sync_queue: Arc::new(common::adapters::memory::MemoryJobQueue::default()),
+        pools: Arc::new(common::adapters::memory::MemoryReferencePools::default()),
     }
 }
 
@@ -135,4 +136,26 @@ async fn the_reconcile_page_sample_is_read_as_a_page_of_its_portal() {
         .map(|(_, v)| v.clone())
         .collect();
     assert_eq!(reasons, ["unknown portal 62515"]);
+}
+
+#[tokio::test]
+async fn the_deeto_tab_samples_are_read_as_messages_of_their_portal() {
+    let path = concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/../../events/sync-worker/card-messages.json"
+    );
+    let sample = std::fs::read_to_string(path).expect("sample");
+    let event: SqsEvent = serde_json::from_str(&sample).expect("an SQS event");
+    let dlq = MemoryJobQueue::default();
+
+    handle(&worker(), &dlq, event, None).await;
+
+    // Both are understood (a malformed one would say so), and set aside: no such portal here.
+    let reasons: Vec<String> = dlq
+        .sent()
+        .iter()
+        .flat_map(|e| e.attributes.iter().filter(|(k, _)| k == "reason"))
+        .map(|(_, v)| v.clone())
+        .collect();
+    assert_eq!(reasons, ["unknown portal 62515", "unknown portal 62515"]);
 }

@@ -10,7 +10,6 @@ use common::adapters::dynamodb::card_state::DynamoCardState;
 use common::adapters::dynamodb::rate_budget::DynamoRateBudget;
 use common::adapters::dynamodb::records::DynamoRecordStore;
 use common::adapters::secrets::token_vault::SecretsManagerTokenVault;
-use common::adapters::sqs::SqsJobQueue;
 use common::adapters::sync_worker::{WorkerQueues, sync_worker};
 use common::card::{CardService, RefreshPolicy};
 use common::domain::ids::{ObjectId, PortalId};
@@ -75,8 +74,9 @@ impl Tab {
             records: worker.records.clone(),
             tickets: worker.tickets.clone(),
             state: Arc::new(DynamoCardState::new(dynamodb.clone(), &table)),
+            pools: worker.pools.clone(),
             budget: Arc::new(DynamoRateBudget::new(dynamodb.clone(), &table)),
-            sync_queue: Arc::new(SqsJobQueue::new(stack.sqs.clone(), &sync)),
+            sync_queue: worker.sync_queue.clone(),
             outbound: worker.outbound.clone(),
             clock: Arc::new(SystemClock),
             inline: inline.then(|| worker.clone()),

@@ -10,6 +10,7 @@ mod install;
 mod lambda_runtime;
 mod local_stack;
 mod reconcile_runtime;
+mod reference_pool;
 mod sim_stack;
 mod sync_runtime;
 mod sync_store;

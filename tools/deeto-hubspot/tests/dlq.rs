@@ -32,6 +32,7 @@ fn worker() -> SyncWorker {
         commands: Arc::new(MemoryCommandLedger::default()),
         checkpoints: Arc::new(MemoryCheckpoints::default()),
         sync_queue: Arc::new(MemoryJobQueue::default()),
+        pools: Arc::new(common::adapters::memory::MemoryReferencePools::default()),
     }
 }
 

@@ -18,6 +18,11 @@
 //! | ticket Deeto created (what the write guard asks) | `PORTAL#{portal_id}` | `TICKET#ID#{ticket_id}` |
 //! | a connection's current ticket | `PORTAL#{portal_id}` | `TICKET#CONN#{connection_id}` |
 //! | a daily reconcile run's checkpoint | `PORTAL#{portal_id}` | `RECONCILE#{YYYY-MM-DD}` |
+//! | role index: a record holds a Deeto role | `PORTAL#{portal_id}` | `ROLE#{role}#{object}#{object_id}` |
+//! | connection index: by deal, by contact | `PORTAL#{portal_id}` | `CONN#DEAL#{deal}#{connection}`, `CONN#CONTACT#{contact}#{connection}` |
+//! | Deeto tab: a record's on-demand sync claim | `PORTAL#{portal_id}` | `CARD#REFRESH#{object}#{object_id}` |
+//! | Deeto tab: a reference requested for a deal | `PORTAL#{portal_id}` | `CARD#REQUEST#{deal}#{contact}` |
+//! | Deeto tab: the portal's reference pool | `PORTAL#{portal_id}` | `CARD#POOL` |
 //!
 //! Record attributes: `roles` (string set), `deeto_id`, `fields` (property → `{v, t}`: value or
 //! NULL, HubSpot's change time in ms), `links` (`{object}#{id}` → `{p, t}`: present, change
@@ -37,6 +42,7 @@ pub mod oauth_state;
 mod query;
 pub mod rate_budget;
 pub mod records;
+pub mod reference_pools;
 pub mod sync_config;
 pub mod tenants;
 pub mod tickets;

@@ -64,8 +64,11 @@ pub async fn page_by_prefix<T>(
     Ok(Page { items, next })
 }
 
+/// Items asked for per Query when walking: DynamoDB stops a page at 1 MB anyway.
+const MAX_PAGE: usize = 1_000;
+
 /// Every item of partition `pk` whose sort key starts with `prefix`, page after page, until
-/// the end or at least `max` items (the last page is kept whole).
+/// the end or `max` items.
 pub async fn all_by_prefix<T>(
     client: &Client,
     table: &str,
@@ -80,7 +83,8 @@ pub async fn all_by_prefix<T>(
             pk,
             prefix,
             after: after.as_deref(),
-            limit: 100,
+            // As many as still wanted, in as few round trips as DynamoDB's 1 MB pages allow.
+            limit: (max - found.len()).min(MAX_PAGE),
         };
         let page = page_by_prefix(client, table, query, &decode).await?;
         found.extend(page.items);

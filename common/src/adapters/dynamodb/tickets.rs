@@ -9,6 +9,8 @@
 //! the guard would refuse to update. Ownership items are never removed: a ticket Deeto created
 //! stays Deeto's after its connection moves to a re-created one.
 
+use std::collections::BTreeMap;
+
 use async_trait::async_trait;
 use aws_sdk_dynamodb::Client;
 use aws_sdk_dynamodb::types::AttributeValue;
@@ -105,9 +107,12 @@ fn deal_index_sk(deal: ObjectId, connection: &str) -> String {
     format!("CONN#DEAL#{deal}#{connection}")
 }
 
+/// Where the contact index's entries start.
+const CONTACT_INDEX: &str = "CONN#CONTACT#";
+
 /// Index entry: `contact` takes part in connection `connection`.
 fn contact_index_sk(contact: ObjectId, connection: &str) -> String {
-    format!("CONN#CONTACT#{contact}#{connection}")
+    format!("{CONTACT_INDEX}{contact}#{connection}")
 }
 
 fn id(value: ObjectId) -> AttributeValue {
@@ -239,6 +244,29 @@ impl TicketStore for DynamoTicketStore {
         let prefix = contact_index_sk(contact, "");
         self.indexed(portal, &prefix, limit, |t| t.contacts.contains(&contact))
             .await
+    }
+
+    async fn connection_counts(
+        &self,
+        portal: PortalId,
+        max: usize,
+    ) -> Result<BTreeMap<ObjectId, usize>, StoreError> {
+        // One walk of the contact index (small items) instead of a Query per contact; a stale
+        // entry counts one connection too many, which only nudges a ranking.
+        let pk = portal_pk(portal);
+        let contacts = all_by_prefix(
+            &self.client,
+            &self.table,
+            (&pk, CONTACT_INDEX),
+            max,
+            |rest, _| Ok(rest.split('#').next().and_then(|id| id.parse().ok())),
+        )
+        .await?;
+        let mut counts = BTreeMap::new();
+        for contact in contacts.into_iter().flatten() {
+            *counts.entry(ObjectId(contact)).or_default() += 1;
+        }
+        Ok(counts)
     }
 
     async fn claim_creation(

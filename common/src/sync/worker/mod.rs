@@ -18,13 +18,15 @@ pub use failure::Failure;
 use super::coalesce::coalesce;
 use super::config::SyncConfigSource;
 use super::ports::{CampaignLedger, OutboundPublisher, RecordStore};
+use crate::card::pool::PoolKeeper;
 use crate::commands::DeetoCommand;
 use crate::domain::ids::PortalId;
 use crate::ports::{
-    Clock, CommandLedger, HubSpotApi, JobQueue, PortalStatus, TenantStore, TicketStore,
+    Clock, CommandLedger, HubSpotApi, JobQueue, PortalStatus, ReferencePools, TenantStore,
+    TicketStore,
 };
 use crate::queue::SyncMessage;
-use crate::queue::{ReconcilePage, RecordRefresh};
+use crate::queue::{PoolRebuild, ReconcilePage, RecordRefresh};
 use crate::reconcile::CheckpointStore;
 use crate::webhook::WebhookEvent;
 use crate::writeback::Writer;
@@ -45,6 +47,8 @@ pub struct SyncWorker {
     /// The daily reconcile's runs, and the sync queue each run's next page goes on.
     pub checkpoints: Arc<dyn CheckpointStore>,
     pub sync_queue: Arc<dyn JobQueue>,
+    /// The Deeto tab's reference pools, rebuilt here when a tab finds one stale.
+    pub pools: Arc<dyn ReferencePools>,
 }
 
 impl std::fmt::Debug for SyncWorker {
@@ -90,6 +94,8 @@ struct PortalMessages {
     pages: Vec<(String, ReconcilePage)>,
     /// Records a rep opened in the Deeto tab.
     refreshes: Vec<(String, RecordRefresh)>,
+    /// The portal's reference pool was found stale by a Deeto tab.
+    pool_rebuilds: Vec<(String, PoolRebuild)>,
 }
 
 impl PortalMessages {
@@ -99,6 +105,7 @@ impl PortalMessages {
             .chain(self.commands.iter().map(|(id, _, _)| id.clone()))
             .chain(self.pages.iter().map(|(id, _)| id.clone()))
             .chain(self.refreshes.iter().map(|(id, _)| id.clone()))
+            .chain(self.pool_rebuilds.iter().map(|(id, _)| id.clone()))
             .collect()
     }
 }
@@ -143,6 +150,11 @@ impl SyncWorker {
                     .or_default()
                     .refreshes
                     .push((id, refresh)),
+                Ok(SyncMessage::ReferencePoolRebuildV1(rebuild)) => by_portal
+                    .entry(rebuild.portal_id)
+                    .or_default()
+                    .pool_rebuilds
+                    .push((id, rebuild)),
                 Err(err) => {
                     outcome.add(id, Failure::Permanent(format!("malformed message: {err}")))
                 }
@@ -175,8 +187,8 @@ impl SyncWorker {
     }
 
     /// The failed messages of one portal: its commands first (they may make records
-    /// relevant), then its HubSpot events, then the records opened in the Deeto tab, then its
-    /// reconcile pages.
+    /// relevant), then its HubSpot events, then the records opened in the Deeto tab and its
+    /// reference pool (which sees what they changed), then its reconcile pages.
     async fn process_portal(
         &self,
         portal: PortalId,
@@ -242,12 +254,40 @@ impl SyncWorker {
                 results.push((id.clone(), failure));
             }
         }
+        if let Err(failure) = self.rebuild_pool(portal, &messages.pool_rebuilds).await {
+            let ids = messages.pool_rebuilds.iter().map(|(id, _)| id.clone());
+            results.extend(ids.map(|id| (id, failure.clone())));
+        }
         for (id, page) in &messages.pages {
             if let Err(failure) = crate::reconcile::page::work(self, portal, &config, page).await {
                 results.push((id.clone(), failure));
             }
         }
         results
+    }
+
+    /// One rebuild however many tabs asked; none when a pool built since the last ask is
+    /// stored already (a redelivered message).
+    async fn rebuild_pool(
+        &self,
+        portal: PortalId,
+        asks: &[(String, PoolRebuild)],
+    ) -> Result<(), Failure> {
+        let Some(latest) = asks.iter().map(|(_, ask)| ask.requested_at).max() else {
+            return Ok(());
+        };
+        let stored = self.pools.pool(portal).await?;
+        if stored.is_some_and(|pool| pool.built_at_ms >= latest) {
+            return Ok(());
+        }
+        let keeper = PoolKeeper {
+            records: self.records.as_ref(),
+            tickets: self.tickets.as_ref(),
+            pools: self.pools.as_ref(),
+            sync_queue: self.sync_queue.as_ref(),
+        };
+        keeper.rebuild(portal, self.clock.now_ms()).await?;
+        Ok(())
     }
 }
 

@@ -17,6 +17,7 @@ use common::adapters::dynamodb::campaigns::DynamoCampaignLedger;
 use common::adapters::dynamodb::checkpoints::DynamoCheckpoints;
 use common::adapters::dynamodb::commands::DynamoCommandLedger;
 use common::adapters::dynamodb::records::DynamoRecordStore;
+use common::adapters::dynamodb::reference_pools::DynamoReferencePools;
 use common::adapters::dynamodb::sync_config::DynamoSyncConfig;
 use common::adapters::hubspot_stack::HubSpotStack;
 use common::adapters::sqs::SqsJobQueue;
@@ -121,6 +122,7 @@ impl Harness {
                 aws_sdk_sqs::Client::new(&stack.sdk),
                 stack.reference("SyncQueue"),
             )),
+            pools: Arc::new(DynamoReferencePools::new(dynamo.clone(), &table)),
         };
         let installed = sim.journal_mark();
         Self {

@@ -57,6 +57,7 @@ impl Harness {
             commands: Arc::new(MemoryCommandLedger::default()),
             checkpoints: Arc::new(crate::reconcile::memory::MemoryCheckpoints::default()),
             sync_queue: Arc::new(crate::adapters::memory::MemoryJobQueue::default()),
+            pools: Arc::new(crate::adapters::memory::MemoryReferencePools::default()),
         };
         Self {
             tenants,

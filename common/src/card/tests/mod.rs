@@ -17,8 +17,8 @@ use super::view::{
     SyncStatus,
 };
 use crate::adapters::memory::{
-    MemoryCardState, MemoryCommandLedger, MemoryJobQueue, MemoryQueueBehaviour, MemoryTenantStore,
-    MemoryTicketStore,
+    MemoryCardState, MemoryCommandLedger, MemoryJobQueue, MemoryQueueBehaviour,
+    MemoryReferencePools, MemoryTenantStore, MemoryTicketStore,
 };
 use crate::domain::ids::{ObjectId, PortalId, TenantId};
 use crate::ports::{
@@ -54,6 +54,8 @@ struct Tab {
     queue: Arc<MemoryJobQueue>,
     outbox: Arc<MemoryOutbox>,
     hubspot: Arc<FakeHubSpot>,
+    /// The sync worker over the same stores, to carry out what the tab queued.
+    worker: SyncWorker,
 }
 
 impl Tab {
@@ -78,6 +80,7 @@ impl Tab {
         let outbox = Arc::new(MemoryOutbox::default());
         let clock = Arc::new(FixedClock(NOW));
         let hubspot = Arc::new(FakeHubSpot::default());
+        let pools = Arc::new(MemoryReferencePools::default());
         let worker = SyncWorker {
             tenants: tenants.clone(),
             configs: Arc::new(DefaultConfigSource::default()),
@@ -90,6 +93,7 @@ impl Tab {
             commands: Arc::new(MemoryCommandLedger::default()),
             checkpoints: Arc::new(crate::reconcile::memory::MemoryCheckpoints::default()),
             sync_queue: queue.clone(),
+            pools: pools.clone(),
         };
         let service = CardService {
             tenants: tenants.clone(),
@@ -97,10 +101,11 @@ impl Tab {
             records: records.clone(),
             tickets: tickets.clone(),
             state: Arc::new(MemoryCardState::default()),
+            pools: pools.clone(),
             budget: Arc::new(Budget(budget_busy)),
             sync_queue: queue.clone(),
             outbound: outbox.clone(),
-            inline: inline.then_some(worker),
+            inline: inline.then(|| worker.clone()),
             clock,
             install_url: "https://api.example.com/oauth/install".into(),
             policy: RefreshPolicy::default(),
@@ -113,11 +118,17 @@ impl Tab {
             queue,
             outbox,
             hubspot,
+            worker,
         }
     }
 
     fn at(&mut self, now: i64) {
-        self.service.clock = Arc::new(FixedClock(now));
+        let clock = Arc::new(FixedClock(now));
+        self.service.clock = clock.clone();
+        self.worker.clock = clock.clone();
+        if let Some(inline) = &mut self.service.inline {
+            inline.clock = clock;
+        }
     }
 
     async fn person(&self, id: u64, role: Option<Role>, fields: &[(&str, &str)], synced_at: i64) {
@@ -233,6 +244,8 @@ fn ada() -> [(&'static str, &'static str); 3] {
         ("email", "ada@example.com"),
     ]
 }
+
+mod pool;
 
 #[tokio::test]
 async fn a_reference_shows_its_status_deeto_id_and_connections_with_their_labels() {
