@@ -1,5 +1,5 @@
 # The two commands a newcomer needs; everything else is in scripts/.
-.PHONY: local test bench lint clean-local
+.PHONY: local test bench fuzz lint clean-local
 
 ## Run the system locally end to end (moto + functions in the Lambda runtime emulator).
 local:
@@ -9,16 +9,19 @@ local:
 test:
 	@scripts/test.sh
 
-## Benchmarks: criterion (common), the daily reconcile of 100,000 records against the simulator,
-## and the Deeto tab's answer time on moto.
+## Benchmarks (figures in BENCHMARKS.md): criterion, the sync worker's and the reconcile's
+## HubSpot calls, the Deeto tab's answer time, the receiver under load beside a Node.js one,
+## cold starts and binary sizes; then the plots.
 bench:
-	@. scripts/env.sh && cargo bench -p common && cargo bench -p integration-tests --bench reconcile_budget
-	@. scripts/env.sh && scripts/moto.sh start && set -a && . .local/moto.env && set +a && \
-	  cargo bench -p integration-tests --bench card_latency; rc=$$?; scripts/moto.sh stop; exit $$rc
+	@scripts/bench.sh
+
+## Fuzz the webhook request, the card query and the Deeto command body (FUZZ_SECONDS each, default 60).
+fuzz:
+	@scripts/fuzz.sh
 
 ## Formatting and clippy as CI would see them.
 lint:
-	@. scripts/env.sh && cargo fmt --all --check && cargo clippy --workspace --all-targets -- -D warnings
+	@. scripts/env.sh && cargo fmt --all --check && cargo fmt --manifest-path fuzz/Cargo.toml --check && cargo clippy --workspace --all-targets -- -D warnings
 
 clean-local:
 	@scripts/moto.sh stop; rm -rf .local

@@ -14,6 +14,7 @@ sam validate --lint --template template.yaml > /dev/null
 
 echo "==> formatting and clippy (benches included)"
 cargo fmt --all --check
+cargo fmt --manifest-path fuzz/Cargo.toml --check
 cargo clippy --workspace --all-targets --quiet -- -D warnings
 
 echo "==> the HubSpot app card: component tests (ui-extensions testing utilities), webhooks file, configure"
