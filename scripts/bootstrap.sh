@@ -41,7 +41,7 @@ LOCK="$ROOT/tools/python/requirements.lock"
 STAMP="$TOOLS_DIR/venv/.lock-sha256"
 want="$(sha256sum "$LOCK" | cut -d' ' -f1)"
 if [[ ! -x "$TOOLS_DIR/venv/bin/python" || "$(cat "$STAMP" 2>/dev/null)" != "$want" ]]; then
-  echo "==> installing pinned Python tools (moto, cfn-lint, aws-sam-cli, cargo-lambda) into .tools/venv"
+  echo "==> installing pinned Python tools (moto, cfn-lint, aws-sam-cli, cargo-lambda, matplotlib) into .tools/venv"
   python3 -m venv "$TOOLS_DIR/venv"
   "$TOOLS_DIR/venv/bin/pip" install --quiet --disable-pip-version-check -r "$LOCK"
   echo "$want" > "$STAMP"
