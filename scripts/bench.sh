@@ -3,8 +3,8 @@
 #   1. criterion (common): signature check and batch parsing; the sync worker's HubSpot calls
 #   2. the daily reconcile of 100,000 records against the simulator's rate limits
 #   3. release builds as SAM ships them (cargo lambda build --release), x86_64 and arm64
-#   4. on moto: the Deeto tab's answer time, the webhook receiver under load beside a Node.js
-#      receiver, and each function's cold start and size
+#   4. the Deeto tab's answer time (moto), the webhook receiver under load beside a Node.js
+#      receiver (both sending to a stand-in SQS), and each function's cold start (moto) and size
 #   5. scripts/plot_benchmarks.py: docs/benchmarks/*.csv -> PNG
 # Figures and how to read them: BENCHMARKS.md. BENCH_SKIP_BUILDS=1 reuses the release builds.
 set -euo pipefail
@@ -35,7 +35,7 @@ trap '"$ROOT/scripts/moto.sh" stop' EXIT
 set -a; source "$LOCAL_DIR/moto.env"; set +a
 echo "==> the Deeto tab's answer time (moto)"
 cargo bench -p integration-tests --bench card_latency
-echo "==> the webhook receiver under load, beside the Node.js receiver (moto)"
+echo "==> the webhook receiver under load, beside the Node.js receiver (stand-in SQS)"
 cargo bench -p integration-tests --bench receiver_load
 echo "==> cold start and size of each function (moto)"
 cargo bench -p integration-tests --bench cold_start
