@@ -5,8 +5,8 @@
 //! its company and its connections, far too many reads for a tab that must answer within a
 //! second. The deal view reads the snapshot (one item) instead; the snapshot is rebuilt by the
 //! sync worker when a tab finds it older than [`POOL_FRESH_MS`] (a `card.pool.rebuild.v1`
-//! message, once per [`REBUILD_COOLDOWN_MS`]), and built inline only the first time a portal's
-//! deal is opened. What a stale pool could get wrong is checked live before it is shown: the
+//! message, once per [`REBUILD_COOLDOWN_MS`]) and by each daily reconcile when its run
+//! finishes, and built inline only when a portal has none yet. What a stale pool could get wrong is checked live before it is shown: the
 //! deal's own contacts and connections are excluded, and each suggestion is re-read to be
 //! sure it is still a reference.
 

@@ -72,6 +72,15 @@ pub async fn work(
     }
     if next.is_finished() {
         summary::emit(&next);
+        // Every record was just brought up to date: the Deeto tab's reference pool is rebuilt
+        // from them, so the day's first deal open finds it fresh. The run is done either way.
+        if let Err(err) = worker
+            .pool_keeper()
+            .rebuild(portal, worker.clock.now_ms())
+            .await
+        {
+            tracing::warn!(%portal, error = %err, "reference pool not rebuilt after the run");
+        }
         return Ok(());
     }
     send_next(worker, &next).await

@@ -116,46 +116,37 @@ fn the_stop_time_keeps_a_margin_and_a_useless_deadline_is_ignored() {
     );
 }
 
-#[tokio::test]
-async fn the_reconcile_page_sample_is_read_as_a_page_of_its_portal() {
-    let path = concat!(
-        env!("CARGO_MANIFEST_DIR"),
-        "/../../events/sync-worker/reconcile-page.json"
+/// The `reason`s the DLQ gets for a committed sample (`events/sync-worker/{name}`) run by a
+/// worker that knows no portal: a message it could not read says so; one it understood names
+/// the unknown portal.
+async fn dead_letter_reasons_for_sample(name: &str) -> Vec<String> {
+    let path = format!(
+        "{}/../../events/sync-worker/{name}",
+        env!("CARGO_MANIFEST_DIR")
     );
-    let sample = std::fs::read_to_string(path).expect("sample");
+    let sample = std::fs::read_to_string(&path).expect("sample");
     let event: SqsEvent = serde_json::from_str(&sample).expect("an SQS event");
     let dlq = MemoryJobQueue::default();
 
     handle(&worker(), &dlq, event, None).await;
 
-    // This worker knows no portal: the page is understood, and set aside for that reason.
-    let reasons: Vec<String> = dlq
-        .sent()
+    dlq.sent()
         .iter()
         .flat_map(|e| e.attributes.iter().filter(|(k, _)| k == "reason"))
         .map(|(_, v)| v.clone())
-        .collect();
+        .collect()
+}
+
+#[tokio::test]
+async fn the_reconcile_page_sample_is_read_as_a_page_of_its_portal() {
+    let reasons = dead_letter_reasons_for_sample("reconcile-page.json").await;
+
     assert_eq!(reasons, ["unknown portal 62515"]);
 }
 
 #[tokio::test]
 async fn the_deeto_tab_samples_are_read_as_messages_of_their_portal() {
-    let path = concat!(
-        env!("CARGO_MANIFEST_DIR"),
-        "/../../events/sync-worker/card-messages.json"
-    );
-    let sample = std::fs::read_to_string(path).expect("sample");
-    let event: SqsEvent = serde_json::from_str(&sample).expect("an SQS event");
-    let dlq = MemoryJobQueue::default();
+    let reasons = dead_letter_reasons_for_sample("card-messages.json").await;
 
-    handle(&worker(), &dlq, event, None).await;
-
-    // Both are understood (a malformed one would say so), and set aside: no such portal here.
-    let reasons: Vec<String> = dlq
-        .sent()
-        .iter()
-        .flat_map(|e| e.attributes.iter().filter(|(k, _)| k == "reason"))
-        .map(|(_, v)| v.clone())
-        .collect();
     assert_eq!(reasons, ["unknown portal 62515", "unknown portal 62515"]);
 }

@@ -280,14 +280,20 @@ impl SyncWorker {
         if stored.is_some_and(|pool| pool.built_at_ms >= latest) {
             return Ok(());
         }
-        let keeper = PoolKeeper {
+        self.pool_keeper()
+            .rebuild(portal, self.clock.now_ms())
+            .await?;
+        Ok(())
+    }
+
+    /// The Deeto tab's reference pools, over the worker's own stores.
+    pub fn pool_keeper(&self) -> PoolKeeper<'_> {
+        PoolKeeper {
             records: self.records.as_ref(),
             tickets: self.tickets.as_ref(),
             pools: self.pools.as_ref(),
             sync_queue: self.sync_queue.as_ref(),
-        };
-        keeper.rebuild(portal, self.clock.now_ms()).await?;
-        Ok(())
+        }
     }
 }
 

@@ -97,6 +97,16 @@ impl Harness {
         self.work_sync_queue(5_000).await;
         let run = self.run_state(&run_id(now)).await;
         assert!(run.is_finished(), "the run finished: {run:?}");
+        let pool = self
+            .worker
+            .pools
+            .pool(PortalId(PORTAL))
+            .await
+            .expect("read");
+        assert!(
+            pool.is_some(),
+            "a finished run rebuilds the Deeto tab's reference pool"
+        );
         run
     }
 
