@@ -261,8 +261,9 @@ card "/card?objectType=contact&objectId=1&userId=7&portalId=4242" "contact 1"
 echo "  a forged request:"
 "$DEVSTACK" fetch --secret not-the-app-secret --url "$CARD_URL/card?objectType=contact&objectId=$BEN&$HUBSPOT_PARAMS" \
   --signed-for "$RECEIVER_URL/card?objectType=contact&objectId=$BEN&$HUBSPOT_PARAMS" 2>&1 | sed 's/^/  /' || true
-echo "the sync queue now holds HubSpot's webhooks for the new deal; the opened records were synced"
-echo "under a minute ago (fresh) or inline (the new deal), so no on-demand sync was queued:"
+echo "the sync queue now holds HubSpot's webhooks for the new deal, and a rebuild of the tab's"
+echo "reference pool (built before Acme's industry reached Deeto, so it matched nobody); the opened"
+echo "records were synced under a minute ago (fresh) or inline, so no on-demand sync was queued:"
 sync_worker
 
 step "the rep clicks \"Request reference\" for Ben on the new deal"

@@ -6,7 +6,8 @@
 //! second. The deal view reads the snapshot (one item) instead; the snapshot is rebuilt by the
 //! sync worker when a tab finds it older than [`POOL_FRESH_MS`] (a `card.pool.rebuild.v1`
 //! message, once per [`REBUILD_COOLDOWN_MS`]) and by each daily reconcile when its run
-//! finishes, and built inline only when a portal has none yet. What a stale pool could get wrong is checked live before it is shown: the
+//! finishes, and built inline only when a portal has none yet. A pool is stale when older than
+//! [`POOL_FRESH_MS`] or built before the sync worker last changed the portal's records. What a stale pool could get wrong is checked live before it is shown: the
 //! deal's own contacts and connections are excluded, and each suggestion is re-read to be
 //! sure it is still a reference.
 
@@ -55,11 +56,17 @@ pub struct PooledReference {
 pub struct ReferencePool {
     pub built_at_ms: i64,
     pub references: Vec<PooledReference>,
+    /// When the sync worker last changed the portal's records (kept beside the pool, not in
+    /// it): a pool built before that may miss the change.
+    #[serde(skip)]
+    pub changed_at_ms: Option<i64>,
 }
 
 impl ReferencePool {
+    /// Old, or built before the portal's records last changed.
     pub fn is_stale(&self, now_ms: i64) -> bool {
         now_ms - self.built_at_ms >= POOL_FRESH_MS
+            || self.changed_at_ms.is_some_and(|at| at > self.built_at_ms)
     }
 }
 
@@ -206,6 +213,7 @@ pub async fn build(
     Ok(ReferencePool {
         built_at_ms: now_ms,
         references,
+        changed_at_ms: None,
     })
 }
 
@@ -244,18 +252,22 @@ mod tests {
         let pool = ReferencePool {
             built_at_ms: i64::MAX,
             references: vec![reference; MAX_CANDIDATES],
+            changed_at_ms: None,
         };
         let bytes = serde_json::to_vec(&pool).expect("serialises").len();
         assert!(bytes < 400 * 1024, "{bytes} bytes");
     }
 
     #[test]
-    fn a_pool_is_stale_once_older_than_the_fresh_window() {
-        let pool = ReferencePool {
+    fn a_pool_is_stale_once_older_than_the_fresh_window_or_built_before_a_change() {
+        let mut pool = ReferencePool {
             built_at_ms: 1_000,
             references: Vec::new(),
+            changed_at_ms: Some(1_000),
         };
         assert!(!pool.is_stale(1_000 + POOL_FRESH_MS - 1));
         assert!(pool.is_stale(1_000 + POOL_FRESH_MS));
+        pool.changed_at_ms = Some(1_001);
+        assert!(pool.is_stale(1_002));
     }
 }

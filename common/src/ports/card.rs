@@ -69,6 +69,10 @@ pub trait ReferencePools: Send + Sync {
     /// Stores the pool unless one built later is already stored; clears the rebuild claim.
     async fn put_pool(&self, portal: PortalId, pool: &ReferencePool) -> Result<(), StoreError>;
 
+    /// Notes that the sync worker changed the portal's records at `at_ms`: a pool built before
+    /// then is stale. Does nothing for a portal without a pool.
+    async fn mark_changed(&self, portal: PortalId, at_ms: i64) -> Result<(), StoreError>;
+
     /// Claims the portal's background rebuild (a conditional write): `true` when no claim was
     /// made within the last `cooldown_ms`, so one stale pool queues one rebuild.
     async fn claim_rebuild(

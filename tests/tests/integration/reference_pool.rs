@@ -36,6 +36,7 @@ fn pool(built_at_ms: i64, names: &[&str]) -> ReferencePool {
     ReferencePool {
         built_at_ms,
         references,
+        changed_at_ms: None,
     }
 }
 
@@ -84,13 +85,27 @@ async fn a_stored_pool_never_goes_back_in_time_and_its_rebuild_is_claimed_once()
         .claim_rebuild(PORTAL, 6_001, 300)
         .await
         .expect("claim");
+    pools.mark_changed(PORTAL, 7_000).await.expect("changed");
+    pools.mark_changed(PORTAL, 6_500).await.expect("older");
+    pools
+        .mark_changed(PortalId(1), 7_000)
+        .await
+        .expect("no pool");
 
     assert_eq!(empty, None);
     assert_eq!(stored, Some(pool(2_000, &["Ada", "Bo"])));
     assert_eq!((first, again, after_cooldown), (true, false, true));
     assert!(after_rebuild, "a stored rebuild clears the claim");
-    let latest = pools.pool(PORTAL).await.expect("read");
-    assert_eq!(latest.map(|p| p.built_at_ms), Some(6_000));
+    let latest = pools.pool(PORTAL).await.expect("read").expect("stored");
+    assert_eq!(latest.built_at_ms, 6_000);
+    assert_eq!(
+        latest.changed_at_ms,
+        Some(7_000),
+        "changes only move forward"
+    );
+    assert!(latest.is_stale(7_001), "built before the change");
+    let elsewhere = pools.pool(PortalId(1)).await.expect("read");
+    assert_eq!(elsewhere, None, "marking a change creates no pool");
 }
 
 #[tokio::test]

@@ -1,11 +1,11 @@
 //! [`ReferencePools`] over DynamoDB: one item per portal (`CARD#POOL`) holding the pool as
-//! JSON (`pool`), when it was built (`built_at`) and when a rebuild was last claimed
-//! (`rebuild_claimed_at`). The pool's size is bounded (`card::pool`), so it fits one item.
+//! JSON (`pool`), when it was built (`built_at`), when the sync worker last changed the
+//! portal's records (`changed_at`) and when a rebuild was last claimed (`rebuild_claimed_at`). The pool's size is bounded (`card::pool`), so it fits one item.
 
 use async_trait::async_trait;
 use aws_sdk_dynamodb::Client;
 
-use super::item::{get_s, is_condition_failure, n, s, unavailable};
+use super::item::{get_n, get_s, is_condition_failure, n, s, unavailable};
 use super::portal_pk;
 use crate::card::pool::ReferencePool;
 use crate::domain::ids::PortalId;
@@ -40,11 +40,17 @@ impl ReferencePools for DynamoReferencePools {
             .send()
             .await
             .map_err(|e| unavailable("GetItem", e))?;
-        let Some(json) = out.item.as_ref().and_then(|item| get_s(item, "pool")) else {
+        let Some(item) = out.item else {
             return Ok(None);
         };
-        match serde_json::from_str(&json) {
-            Ok(pool) => Ok(Some(pool)),
+        let Some(json) = get_s(&item, "pool") else {
+            return Ok(None);
+        };
+        match serde_json::from_str::<ReferencePool>(&json) {
+            Ok(pool) => Ok(Some(ReferencePool {
+                changed_at_ms: get_n(&item, "changed_at"),
+                ..pool
+            })),
             Err(err) => {
                 // Written by an older release in another shape: rebuilt, never an error.
                 tracing::warn!(%portal, error = %err, "stored reference pool unreadable; rebuilt");
@@ -75,6 +81,27 @@ impl ReferencePools for DynamoReferencePools {
             // A pool built later is already there: it stays.
             Err(err) if is_condition_failure(&err) => Ok(()),
             Err(err) => Err(unavailable("UpdateItem", err)),
+        }
+    }
+
+    async fn mark_changed(&self, portal: PortalId, at_ms: i64) -> Result<(), StoreError> {
+        let result = self
+            .client
+            .update_item()
+            .table_name(&self.table)
+            .key("pk", s(portal_pk(portal)))
+            .key("sk", s(POOL_SK))
+            .update_expression("SET changed_at = :at")
+            // Only a pool that exists, and only forward in time.
+            .condition_expression(
+                "attribute_exists(built_at) AND (attribute_not_exists(changed_at) OR changed_at < :at)",
+            )
+            .expression_attribute_values(":at", n(at_ms))
+            .send()
+            .await;
+        match result {
+            Err(err) if !is_condition_failure(&err) => Err(unavailable("UpdateItem", err)),
+            _ => Ok(()),
         }
     }
 

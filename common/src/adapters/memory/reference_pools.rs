@@ -13,6 +13,7 @@ use crate::ports::{ReferencePools, StoreError};
 pub struct MemoryReferencePools {
     pools: Mutex<HashMap<PortalId, ReferencePool>>,
     claims: Mutex<HashMap<PortalId, i64>>,
+    changes: Mutex<HashMap<PortalId, i64>>,
 }
 
 fn poisoned() -> StoreError {
@@ -23,7 +24,26 @@ fn poisoned() -> StoreError {
 impl ReferencePools for MemoryReferencePools {
     async fn pool(&self, portal: PortalId) -> Result<Option<ReferencePool>, StoreError> {
         let pools = self.pools.lock().map_err(|_| poisoned())?;
-        Ok(pools.get(&portal).cloned())
+        let changed = self.changes.lock().map_err(|_| poisoned())?;
+        Ok(pools.get(&portal).cloned().map(|mut pool| {
+            pool.changed_at_ms = changed.get(&portal).copied();
+            pool
+        }))
+    }
+
+    async fn mark_changed(&self, portal: PortalId, at_ms: i64) -> Result<(), StoreError> {
+        if !self
+            .pools
+            .lock()
+            .map_err(|_| poisoned())?
+            .contains_key(&portal)
+        {
+            return Ok(());
+        }
+        let mut changes = self.changes.lock().map_err(|_| poisoned())?;
+        let at = changes.entry(portal).or_insert(at_ms);
+        *at = (*at).max(at_ms);
+        Ok(())
     }
 
     async fn put_pool(&self, portal: PortalId, pool: &ReferencePool) -> Result<(), StoreError> {

@@ -133,3 +133,26 @@ async fn the_less_busy_reference_is_suggested_first_from_the_pools_counts() {
         .collect();
     assert_eq!(counts, [(101, 1), (102, 0)]);
 }
+
+#[tokio::test]
+async fn a_change_by_the_sync_worker_makes_a_fresh_pool_stale() {
+    let mut tab = Tab::new().await;
+    retail_reference(&tab, 101).await;
+    suggested(&tab).await;
+
+    // Any batch the worker applies may change references or their companies.
+    tab.at(NOW + MINUTE);
+    let event = serde_json::json!({
+        "eventId": 1, "subscriptionId": 2, "portalId": PORTAL.0, "occurredAt": NOW + MINUTE,
+        "subscriptionType": "contact.propertyChange", "objectId": 999,
+        "propertyName": "jobtitle", "propertyValue": "CTO"
+    });
+    let body = serde_json::json!({"type": "hubspot.webhook.v1", "receivedAt": NOW + MINUTE, "event": event});
+    tab.worker
+        .process(vec![("m1".into(), body.to_string())])
+        .await;
+    tab.at(NOW + 2 * MINUTE);
+    suggested(&tab).await;
+
+    assert_eq!(rebuilds(&tab).len(), 1, "built before the change: rebuilt");
+}

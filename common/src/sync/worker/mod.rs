@@ -219,6 +219,7 @@ impl SyncWorker {
             Ok(config) => config,
             Err(err) => return all(err.into()),
         };
+        let may_change_records = messages.pool_rebuilds.len() < messages.ids().len();
         let mut results = Vec::new();
         if !messages.commands.is_empty() {
             let writer = Writer {
@@ -253,6 +254,13 @@ impl SyncWorker {
             if let Err(failure) = crate::sync::refresh::record(self, portal, &config, key).await {
                 results.push((id.clone(), failure));
             }
+        }
+        // Anything but a pool rebuild may have changed references, companies or connections:
+        // the tab's pool is marked stale (it is rebuilt on its next deal open).
+        if may_change_records
+            && let Err(err) = self.pools.mark_changed(portal, self.clock.now_ms()).await
+        {
+            tracing::warn!(%portal, error = %err, "reference pool not marked stale");
         }
         if let Err(failure) = self.rebuild_pool(portal, &messages.pool_rebuilds).await {
             let ids = messages.pool_rebuilds.iter().map(|(id, _)| id.clone());
