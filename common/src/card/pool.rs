@@ -7,9 +7,10 @@
 //! sync worker when a tab finds it older than [`POOL_FRESH_MS`] (a `card.pool.rebuild.v1`
 //! message, once per [`REBUILD_COOLDOWN_MS`]) and by each daily reconcile when its run
 //! finishes, and built inline only when a portal has none yet. A pool is stale when older than
-//! [`POOL_FRESH_MS`] or built before the sync worker last changed the portal's records. What a stale pool could get wrong is checked live before it is shown: the
-//! deal's own contacts and connections are excluded, and each suggestion is re-read to be
-//! sure it is still a reference.
+//! [`POOL_FRESH_MS`] or built before the sync worker last changed the portal's records. What a
+//! stale pool could get wrong is checked live before it is shown: the deal's own contacts and
+//! connections are excluded, and each suggestion is re-read to be sure it is still a
+//! reference.
 
 use std::collections::BTreeMap;
 
@@ -18,7 +19,7 @@ use serde::{Deserialize, Serialize};
 use super::person;
 use crate::domain::ids::{ObjectId, PortalId};
 use crate::ports::{JobQueue, ReferencePools, StoreError, TicketStore};
-use crate::queue::{PoolRebuild, RetryPolicy, SyncMessage, send_all};
+use crate::queue::{PoolRebuild, SyncMessage};
 use crate::sync::ports::RecordStore;
 use crate::sync::record::{CrmObject, DeetoRecord, Role};
 
@@ -135,13 +136,7 @@ impl PoolKeeper<'_> {
             portal_id: portal,
             requested_at: now_ms,
         });
-        let sent = match message.to_entry("0".into()) {
-            Ok(entry) => send_all(self.sync_queue, vec![entry], RetryPolicy::default())
-                .await
-                .map_err(|e| e.to_string()),
-            Err(err) => Err(err.to_string()),
-        };
-        if let Err(reason) = sent {
+        if let Err(reason) = message.send(self.sync_queue).await {
             tracing::warn!(%reason, "pool rebuild not queued; asked again after the cool-down");
         }
     }

@@ -16,7 +16,7 @@ use super::view::{
 };
 use crate::domain::ids::{ObjectId, PortalId};
 use crate::install::properties::INTERACTION_TYPES;
-use crate::ports::{CardState, DeetoTicket, JobQueue, ReferencePools, StoreError, TicketStore};
+use crate::ports::{CardState, DeetoTicket, StoreError, TicketStore};
 use crate::sync::ports::RecordStore;
 use crate::sync::record::{CrmObject, DeetoRecord, Role};
 use crate::sync::relevance::{ClosedStages, is_active_tracked_deal};
@@ -37,9 +37,8 @@ pub struct CardReader<'a> {
     pub records: &'a dyn RecordStore,
     pub tickets: &'a dyn TicketStore,
     pub state: &'a dyn CardState,
-    pub pools: &'a dyn ReferencePools,
-    /// Where a stale reference pool's rebuild is queued.
-    pub sync_queue: &'a dyn JobQueue,
+    /// The portal's reference pool, which a deal's suggestions are matched against.
+    pub pools: PoolKeeper<'a>,
     pub now_ms: i64,
 }
 
@@ -189,12 +188,6 @@ impl CardReader<'_> {
         id: ObjectId,
         hints: &MatchCriteria,
     ) -> Result<DealView, StoreError> {
-        let keeper = PoolKeeper {
-            records: self.records,
-            tickets: self.tickets,
-            pools: self.pools,
-            sync_queue: self.sync_queue,
-        };
         // Independent reads, in flight together: the answer waits for the slowest, not the sum.
         let (connections, criteria, pool, requested) = futures::try_join!(
             self.tickets.for_deal(portal, id, MAX_CONNECTIONS),
@@ -204,7 +197,7 @@ impl CardReader<'_> {
                     false => Ok(hints.clone()),
                 }
             },
-            keeper.current(portal, self.now_ms),
+            self.pools.current(portal, self.now_ms),
             self.state.requested_references(portal, id),
         )?;
         // Nobody already on the deal, on either side, is suggested for it.

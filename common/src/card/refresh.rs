@@ -9,7 +9,7 @@ use tokio::time::Instant;
 
 use super::view::SyncStatus;
 use crate::ports::{BudgetProbe, CardState, JobQueue};
-use crate::queue::{RecordRefresh, RetryPolicy, SyncMessage, send_all};
+use crate::queue::{RecordRefresh, SyncMessage};
 use crate::sync::SyncConfig;
 use crate::sync::record::RecordKey;
 use crate::sync::worker::SyncWorker;
@@ -122,7 +122,17 @@ impl Refresher<'_> {
             crate::sync::refresh::record(worker, key.portal, config, (key.object, key.object_id));
         // Abandoning the sync at the deadline is safe: every step is idempotent and the queued
         // message redoes it.
-        match tokio::time::timeout_at(deadline, sync).await {
+        let outcome = tokio::time::timeout_at(deadline, sync).await;
+        // An inline sync is not one of the worker's batches (which mark it themselves): it may
+        // have changed the record, so the tab's reference pool is marked stale here.
+        if let Err(err) = worker
+            .pools
+            .mark_changed(key.portal, worker.clock.now_ms())
+            .await
+        {
+            tracing::warn!(error = %err, "reference pool not marked stale");
+        }
+        match outcome {
             Ok(Ok(())) => Inline::Done,
             Ok(Err(failure)) => {
                 tracing::warn!(?failure, "inline sync failed; queued for the worker");
@@ -139,10 +149,7 @@ impl Refresher<'_> {
             object_id: key.object_id,
             requested_at: now_ms,
         });
-        let entry = message.to_entry("0".into()).map_err(|e| e.to_string())?;
-        send_all(self.sync_queue, vec![entry], RetryPolicy::default())
-            .await
-            .map_err(|e| e.to_string())
+        message.send(self.sync_queue).await
     }
 }
 

@@ -5,6 +5,7 @@ use std::sync::Arc;
 
 use tokio::time::Instant;
 
+use super::pool::PoolKeeper;
 use super::query::{CardQuery, CardUser};
 use super::read::CardReader;
 use super::refresh::{RefreshPolicy, Refresher};
@@ -79,8 +80,12 @@ impl CardService {
             records: self.records.as_ref(),
             tickets: self.tickets.as_ref(),
             state: self.state.as_ref(),
-            pools: self.pools.as_ref(),
-            sync_queue: self.sync_queue.as_ref(),
+            pools: PoolKeeper {
+                records: self.records.as_ref(),
+                tickets: self.tickets.as_ref(),
+                pools: self.pools.as_ref(),
+                sync_queue: self.sync_queue.as_ref(),
+            },
             now_ms,
         }
     }

@@ -5,9 +5,10 @@
 
 use serde::{Deserialize, Serialize};
 
+use super::publish::{RetryPolicy, send_all};
 use crate::commands::DeetoCommand;
 use crate::domain::ids::{ObjectId, PortalId, TenantId};
-use crate::ports::QueueEntry;
+use crate::ports::{JobQueue, QueueEntry};
 use crate::sync::record::CrmObject;
 use crate::webhook::WebhookEvent;
 
@@ -105,6 +106,14 @@ impl SyncMessage {
             SyncMessage::RecordRefreshV1(refresh) => refresh.portal_id.to_string(),
             SyncMessage::ReferencePoolRebuildV1(rebuild) => rebuild.portal_id.to_string(),
         }
+    }
+
+    /// Puts this one message on `queue`, retried as [`send_all`] retries.
+    pub async fn send(&self, queue: &dyn JobQueue) -> Result<(), String> {
+        let entry = self.to_entry("0".into()).map_err(|e| e.to_string())?;
+        send_all(queue, vec![entry], RetryPolicy::default())
+            .await
+            .map_err(|e| e.to_string())
     }
 
     /// Serialises the message as a queue entry (`id` must be unique within one batch call).

@@ -7,7 +7,6 @@ use super::checkpoint::{Checkpoint, PageClaim};
 use super::step::Step;
 use super::{discover, records, summary, tickets};
 use crate::domain::ids::PortalId;
-use crate::queue::publish::{RetryPolicy, send_all};
 use crate::queue::{ReconcilePage, SyncMessage};
 use crate::sync::config::SyncConfig;
 use crate::sync::worker::{Failure, SyncWorker};
@@ -110,16 +109,10 @@ pub async fn send_next(worker: &SyncWorker, checkpoint: &Checkpoint) -> Result<(
         run: checkpoint.run.clone(),
         page: checkpoint.pages_done,
     });
-    let entry = message
-        .to_entry("0".into())
-        .map_err(|e| Failure::Permanent(format!("page message not serialisable: {e}")))?;
-    send_all(
-        worker.sync_queue.as_ref(),
-        vec![entry],
-        RetryPolicy::default(),
-    )
-    .await
-    .map_err(|e| Failure::Transient(e.to_string()))?;
+    message
+        .send(worker.sync_queue.as_ref())
+        .await
+        .map_err(Failure::Transient)?;
     worker
         .checkpoints
         .mark_sent(checkpoint.portal, &checkpoint.run, checkpoint.pages_done)

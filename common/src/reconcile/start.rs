@@ -5,7 +5,6 @@
 use crate::domain::ids::PortalId;
 use crate::domain::iso_time::iso;
 use crate::ports::{JobQueue, StoreError, TenantStatus, TenantStore};
-use crate::queue::publish::{RetryPolicy, send_all};
 use crate::queue::{ReconcilePage, SyncMessage};
 
 use super::checkpoint::{Checkpoint, CheckpointStore};
@@ -135,10 +134,7 @@ impl Starter<'_> {
             run: checkpoint.run.clone(),
             page: checkpoint.pages_done,
         });
-        let entry = message.to_entry("0".into()).map_err(|e| e.to_string())?;
-        send_all(self.sync_queue, vec![entry], RetryPolicy::default())
-            .await
-            .map_err(|e| e.to_string())?;
+        message.send(self.sync_queue).await?;
         self.checkpoints
             .mark_sent(checkpoint.portal, &checkpoint.run, checkpoint.pages_done)
             .await

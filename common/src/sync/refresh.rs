@@ -15,24 +15,6 @@ pub async fn record(
     worker: &SyncWorker,
     portal_id: PortalId,
     config: &SyncConfig,
-    key: (CrmObject, ObjectId),
-) -> Result<(), Failure> {
-    let outcome = repair(worker, portal_id, config, key).await;
-    // Inline syncs bypass the worker's batches: the tab's reference pool is marked here too.
-    if let Err(err) = worker
-        .pools
-        .mark_changed(portal_id, worker.clock.now_ms())
-        .await
-    {
-        tracing::warn!(portal = %portal_id, error = %err, "reference pool not marked stale");
-    }
-    outcome
-}
-
-async fn repair(
-    worker: &SyncWorker,
-    portal_id: PortalId,
-    config: &SyncConfig,
     (object, id): (CrmObject, ObjectId),
 ) -> Result<(), Failure> {
     let stored = worker.records.get_many(portal_id, object, &[id]).await?;

@@ -1,6 +1,7 @@
 //! [`ReferencePools`] over DynamoDB: one item per portal (`CARD#POOL`) holding the pool as
 //! JSON (`pool`), when it was built (`built_at`), when the sync worker last changed the
-//! portal's records (`changed_at`) and when a rebuild was last claimed (`rebuild_claimed_at`). The pool's size is bounded (`card::pool`), so it fits one item.
+//! portal's records (`changed_at`) and when a rebuild was last claimed (`rebuild_claimed_at`).
+//! The pool's size is bounded (`card::pool`), so it fits one item.
 
 use async_trait::async_trait;
 use aws_sdk_dynamodb::Client;

@@ -156,3 +156,23 @@ async fn a_change_by_the_sync_worker_makes_a_fresh_pool_stale() {
 
     assert_eq!(rebuilds(&tab).len(), 1, "built before the change: rebuilt");
 }
+
+#[tokio::test]
+async fn an_inline_sync_makes_a_fresh_pool_stale() {
+    let mut tab = Tab::with(MemoryQueueBehaviour::Accept, false, true).await;
+    retail_reference(&tab, 101).await;
+    suggested(&tab).await;
+
+    // A record never synced is synced inline when its tab opens.
+    tab.at(NOW + MINUTE);
+    tab.open(CrmObject::Contact, 777, MatchCriteria::default())
+        .await;
+    tab.at(NOW + 2 * MINUTE);
+    suggested(&tab).await;
+
+    assert_eq!(
+        rebuilds(&tab).len(),
+        1,
+        "built before the inline sync: rebuilt"
+    );
+}
