@@ -78,6 +78,8 @@ async fn card() -> CrmCard {
             contacts: vec![ObjectId(101)],
             status: "completed".into(),
             kind: "meeting".into(),
+            status_order: 0,
+            kind_order: 0,
         };
         tickets.put(PORTAL, &ticket).await
     }

@@ -113,6 +113,8 @@ async fn main() {
             contacts: vec![ObjectId(1 + c % REFERENCES), ObjectId(20_000 + c)],
             status: "scheduled".into(),
             kind: "meeting".into(),
+            status_order: 0,
+            kind_order: 0,
         };
         tickets
             .put(PortalId(PORTAL), &ticket)

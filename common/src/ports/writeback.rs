@@ -34,6 +34,11 @@ pub struct DeetoTicket {
     /// ticket if someone removed it.
     pub status: String,
     pub kind: String,
+    /// The order ([`crate::queue::Said::order`]) of the update that set `status`, and of the
+    /// one that set `kind`; 0 when the creation set them. An older update delivered late
+    /// leaves a field a newer one set alone.
+    pub status_order: i64,
+    pub kind_order: i64,
 }
 
 /// The outcome of claiming the creation of a connection's ticket.

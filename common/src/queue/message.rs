@@ -74,7 +74,53 @@ pub struct CommandDelivery {
     pub tenant_id: TenantId,
     /// Epoch milliseconds at which the command was accepted.
     pub received_at: i64,
+    /// The command's place in its request (0 for the first): commands accepted together share
+    /// `received_at`, and this keeps their order. Optional on the wire (added after v1
+    /// shipped), so messages without it still read.
+    #[serde(default, skip_serializing_if = "is_zero")]
+    pub position: u32,
     pub command: DeetoCommand,
+}
+
+fn is_zero(n: &u32) -> bool {
+    *n == 0
+}
+
+/// When the Deeto platform said something: when the command was accepted, and its order
+/// among all commands (later ones are greater), so an older command delivered late (SQS keeps
+/// no order, and retries reorder further) never undoes a newer one.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub struct Said {
+    /// Compared first: `received_at`, then `position`, in one number.
+    pub order: i64,
+    pub at_ms: i64,
+}
+
+impl Said {
+    /// Requests hold at most [`crate::commands::MAX_COMMANDS`] commands: three digits of
+    /// room for the position beside the milliseconds.
+    const POSITIONS: i64 = 1_000;
+
+    pub fn new(at_ms: i64, position: u32) -> Self {
+        let position = i64::from(position).min(Self::POSITIONS - 1);
+        Self {
+            order: at_ms
+                .saturating_mul(Self::POSITIONS)
+                .saturating_add(position),
+            at_ms,
+        }
+    }
+
+    /// A command of our own (a reconcile repair), said now.
+    pub fn at(at_ms: i64) -> Self {
+        Self::new(at_ms, 0)
+    }
+}
+
+impl CommandDelivery {
+    pub fn said(&self) -> Said {
+        Said::new(self.received_at, self.position)
+    }
 }
 
 /// A verified webhook event and when we received it.
@@ -153,6 +199,22 @@ mod tests {
             message
         );
         assert!(entry.attributes.contains(&("portalId".into(), "3".into())));
+    }
+
+    #[test]
+    fn commands_are_ordered_by_acceptance_then_by_place_in_their_request() {
+        assert!(Said::new(1_000, 0) < Said::new(1_000, 1));
+        assert!(Said::new(1_000, 99) < Said::new(1_001, 0));
+        assert_eq!(Said::new(1_000, 5).at_ms, 1_000);
+        // A command sent before `position` existed reads as the first of its request.
+        let body = r#"{"type":"deeto.command.v1","portalId":1,"tenantId":"t","receivedAt":7,
+            "command":{"type":"connection.updated","id":"c","deetoId":"conn","status":"done"}}"#;
+        let SyncMessage::DeetoCommandV1(delivery) =
+            serde_json::from_str::<SyncMessage>(body).expect("a v1 command without position")
+        else {
+            panic!("not a command");
+        };
+        assert_eq!(delivery.said(), Said::at(7));
     }
 
     #[test]

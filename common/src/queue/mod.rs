@@ -5,6 +5,6 @@ pub mod message;
 pub mod publish;
 
 pub use message::{
-    CommandDelivery, PoolRebuild, ReconcilePage, RecordRefresh, SyncMessage, WebhookDelivery,
+    CommandDelivery, PoolRebuild, ReconcilePage, RecordRefresh, Said, SyncMessage, WebhookDelivery,
 };
 pub use publish::{EnqueueError, RetryPolicy, send_all};

@@ -12,6 +12,7 @@ use super::{PAGE_SIZE, calls};
 use crate::commands::{CommandId, ConnectionUpdated, DeetoCommand};
 use crate::domain::ids::{ObjectId, PortalId};
 use crate::ports::DeetoTicket;
+use crate::queue::Said;
 use crate::sync::config::SyncConfig;
 use crate::sync::reads::read_objects;
 use crate::sync::worker::{Failure, SyncWorker};
@@ -114,7 +115,7 @@ async fn recreate(
             status: None,
             connection_type: None,
         });
-        (ticket.connection.clone(), now, command)
+        (ticket.connection.clone(), Said::at(now), command)
     });
     let writer = Writer {
         api: worker.hubspot.as_ref(),
@@ -153,6 +154,8 @@ mod tests {
             contacts: vec![ObjectId(3)],
             status: status.into(),
             kind: "meeting".into(),
+            status_order: 0,
+            kind_order: 0,
         }
     }
 

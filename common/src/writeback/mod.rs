@@ -16,6 +16,7 @@ use crate::commands::{
 };
 use crate::domain::ids::PortalId;
 use crate::ports::{CommandLedger, HubSpotApi, TicketStore};
+use crate::queue::Said;
 use crate::sync::config::SyncConfig;
 use crate::sync::ports::RecordStore;
 use crate::sync::worker::Failure;
@@ -46,7 +47,7 @@ impl Writer<'_> {
     /// Carries out `(message id, command)` pairs of this portal, in the order references,
     /// leads, new connections, connection updates (an update may follow its creation in one
     /// batch). Commands already done are acknowledged without touching HubSpot.
-    pub async fn carry_out(&self, commands: Vec<(String, i64, DeetoCommand)>) -> Outcomes {
+    pub async fn carry_out(&self, commands: Vec<(String, Said, DeetoCommand)>) -> Outcomes {
         let mut outcomes = Outcomes::new();
         let mut references = Vec::new();
         let mut leads = Vec::new();
@@ -55,7 +56,7 @@ impl Writer<'_> {
         // The same command delivered twice in one batch (a resent request) is done once; its
         // copies share the outcome.
         let mut copies: BTreeMap<CommandId, Vec<String>> = BTreeMap::new();
-        for (message, received_at, command) in commands {
+        for (message, said, command) in commands {
             let seen = copies.entry(command.id().clone()).or_default();
             seen.push(message.clone());
             if seen.len() > 1 {
@@ -77,7 +78,7 @@ impl Writer<'_> {
                 DeetoCommand::ReferenceCreated(c) => references.push((message, c)),
                 DeetoCommand::LeadCreated(c) => leads.push((message, c)),
                 DeetoCommand::ConnectionCreated(c) => created.push((message, c)),
-                DeetoCommand::ConnectionUpdated(c) => updated.push((message, c, received_at)),
+                DeetoCommand::ConnectionUpdated(c) => updated.push((message, c, said)),
             }
         }
         let mut done: Vec<(String, CommandId)> = Vec::new();

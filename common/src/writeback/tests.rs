@@ -63,7 +63,10 @@ async fn a_command_already_done_is_acknowledged_without_calling_hubspot() {
         .await
         .expect("recorded");
 
-    let outcomes = f.writer().carry_out(vec![("m1".into(), 1, done)]).await;
+    let outcomes = f
+        .writer()
+        .carry_out(vec![("m1".into(), Said::at(1), done)])
+        .await;
 
     assert_eq!(outcomes["m1"], Ok(()));
     assert!(f.api.calls().is_empty());
@@ -76,7 +79,7 @@ async fn a_hubspot_outage_fails_the_commands_transiently_and_records_nothing() {
 
     let outcomes = f
         .writer()
-        .carry_out(vec![("m1".into(), 1, reference("cmd-1"))])
+        .carry_out(vec![("m1".into(), Said::at(1), reference("cmd-1"))])
         .await;
 
     assert!(
@@ -97,11 +100,11 @@ async fn an_update_of_an_unknown_connection_waits_then_is_refused_without_callin
     let long_ago = 1_000 - 16 * 60_000;
     let fresh = f
         .writer()
-        .carry_out(vec![("m1".into(), 1_000, update.clone())])
+        .carry_out(vec![("m1".into(), Said::at(1_000), update.clone())])
         .await;
     let stale = f
         .writer()
-        .carry_out(vec![("m1".into(), long_ago, update)])
+        .carry_out(vec![("m1".into(), Said::at(long_ago), update)])
         .await;
 
     assert!(
@@ -129,6 +132,8 @@ fn a_new_ticket_goes_to_the_tenants_pipeline_and_is_associated_with_deal_and_con
         contacts: vec![ObjectId(11), ObjectId(12)],
         status: "scheduled".into(),
         kind: "video_testimonial".into(),
+        status_order: 0,
+        kind_order: 0,
     };
 
     let input = f.writer().ticket_input(&ticket, None);
@@ -184,8 +189,8 @@ async fn a_command_delivered_twice_in_one_batch_is_done_once() {
     let outcomes = f
         .writer()
         .carry_out(vec![
-            ("m1".into(), 1, reference("cmd-1")),
-            ("m2".into(), 1, reference("cmd-1")),
+            ("m1".into(), Said::at(1), reference("cmd-1")),
+            ("m2".into(), Said::at(1), reference("cmd-1")),
         ])
         .await;
 

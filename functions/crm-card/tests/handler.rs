@@ -104,6 +104,8 @@ impl Harness {
             contacts: vec![ObjectId(101)],
             status: "completed".into(),
             kind: "meeting".into(),
+            status_order: 0,
+            kind_order: 0,
         };
         tickets.put(PORTAL, &ticket).await.expect("ticket");
         let service = CardService {

@@ -153,6 +153,8 @@ async fn enqueue(
                 portal_id: sender.portal_id,
                 tenant_id: sender.tenant_id.clone(),
                 received_at,
+                // At most MAX_COMMANDS per request: the index always fits.
+                position: u32::try_from(index).unwrap_or(u32::MAX),
                 command,
             })
             .to_entry(index.to_string())

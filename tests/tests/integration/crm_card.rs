@@ -237,6 +237,8 @@ async fn the_tab_is_built_from_dynamodbs_role_and_connection_indexes() {
         contacts: contacts.iter().copied().map(ObjectId).collect(),
         status: "scheduled".into(),
         kind: "meeting".into(),
+        status_order: 0,
+        kind_order: 0,
     };
     tickets
         .put(PortalId(PORTAL), &ticket(9001, &[101, 201]))

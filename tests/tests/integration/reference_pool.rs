@@ -126,6 +126,8 @@ async fn connections_are_counted_per_contact_from_the_contact_index() {
             contacts: contacts.into_iter().map(ObjectId).collect(),
             status: "scheduled".into(),
             kind: "meeting".into(),
+            status_order: 0,
+            kind_order: 0,
         };
         tickets.put(PORTAL, &ticket).await.expect("put");
     }

@@ -56,6 +56,8 @@ fn ticket(id: u64, connection: &str) -> DeetoTicket {
         contacts: vec![ObjectId(101), ObjectId(102)],
         status: "scheduled".into(),
         kind: "reference_call".into(),
+        status_order: 0,
+        kind_order: 0,
     }
 }
 

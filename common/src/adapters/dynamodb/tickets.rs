@@ -1,7 +1,7 @@
 //! [`TicketStore`] over DynamoDB: per ticket Deeto created, an ownership item
 //! (`PORTAL#{portal}` / `TICKET#ID#{ticket_id}`) that the write guard reads, and per
 //! connection the current ticket (`TICKET#CONN#{connection}`: ticket id, deal id, contact ids,
-//! last status and type). For the Deeto tab, index entries name each connection under its deal
+//! last status and type, and the order of the updates that set them). For the Deeto tab, index entries name each connection under its deal
 //! (`CONN#DEAL#{deal}#{connection}`) and its contacts (`CONN#CONTACT#{contact}#{connection}`).
 //!
 //! `put` writes the ownership item first, then the connection item: a crash in between leaves
@@ -115,6 +115,10 @@ fn contact_index_sk(contact: ObjectId, connection: &str) -> String {
     format!("{CONTACT_INDEX}{contact}#{connection}")
 }
 
+fn n(value: i64) -> AttributeValue {
+    AttributeValue::N(value.to_string())
+}
+
 fn id(value: ObjectId) -> AttributeValue {
     AttributeValue::N(value.0.to_string())
 }
@@ -142,6 +146,9 @@ fn decode(connection: &str, item: &Item) -> Result<DeetoTicket, StoreError> {
         contacts,
         status: require_s(item, "status")?,
         kind: require_s(item, "kind")?,
+        // Absent on items written before updates were ordered: any update is newer.
+        status_order: get_n(item, "status_order").unwrap_or(0),
+        kind_order: get_n(item, "kind_order").unwrap_or(0),
     })
 }
 
@@ -189,6 +196,8 @@ impl TicketStore for DynamoTicketStore {
             ("contact_ids".to_owned(), AttributeValue::L(contacts)),
             ("status".to_owned(), s(&ticket.status)),
             ("kind".to_owned(), s(&ticket.kind)),
+            ("status_order".to_owned(), n(ticket.status_order)),
+            ("kind_order".to_owned(), n(ticket.kind_order)),
         ]);
         self.put_item(connection).await
     }

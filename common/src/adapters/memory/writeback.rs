@@ -173,6 +173,8 @@ mod tests {
             contacts: vec![ObjectId(101), ObjectId(102)],
             status: "scheduled".into(),
             kind: "reference_call".into(),
+            status_order: 0,
+            kind_order: 0,
         }
     }
 

@@ -187,6 +187,8 @@ impl Tab {
             contacts: contacts.iter().copied().map(ObjectId).collect(),
             status: status.into(),
             kind: kind.into(),
+            status_order: 0,
+            kind_order: 0,
         };
         self.tickets.put(PORTAL, &ticket).await.expect("ticket");
     }

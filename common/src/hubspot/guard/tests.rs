@@ -112,6 +112,8 @@ async fn guarded() -> (Arc<RecordingApi>, WriteGuard) {
         contacts: vec![ObjectId(101), ObjectId(102)],
         status: "scheduled".into(),
         kind: "reference_call".into(),
+        status_order: 0,
+        kind_order: 0,
     };
     store.put(PORTAL, &ticket).await.expect("put");
     (inner.clone(), WriteGuard::new(inner, store))

@@ -25,6 +25,7 @@ use crate::ports::{
     Clock, CommandLedger, HubSpotApi, JobQueue, PortalStatus, ReferencePools, TenantStore,
     TicketStore,
 };
+use crate::queue::Said;
 use crate::queue::SyncMessage;
 use crate::queue::{PoolRebuild, ReconcilePage, RecordRefresh};
 use crate::reconcile::CheckpointStore;
@@ -89,7 +90,7 @@ impl BatchOutcome {
 struct PortalMessages {
     events: Vec<(String, WebhookEvent)>,
     /// Message id, when it was accepted, the command.
-    commands: Vec<(String, i64, DeetoCommand)>,
+    commands: Vec<(String, Said, DeetoCommand)>,
     /// Pages of the portal's daily reconcile.
     pages: Vec<(String, ReconcilePage)>,
     /// Records a rep opened in the Deeto tab.
@@ -139,7 +140,7 @@ impl SyncWorker {
                     .entry(delivery.portal_id)
                     .or_default()
                     .commands
-                    .push((id, delivery.received_at, delivery.command)),
+                    .push((id, delivery.said(), delivery.command)),
                 Ok(SyncMessage::ReconcilePageV1(page)) => by_portal
                     .entry(page.portal_id)
                     .or_default()

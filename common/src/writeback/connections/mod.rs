@@ -14,6 +14,7 @@ use super::{Results, Writer, deeto_id, fail_all, refused};
 use crate::commands::{CommandId, ConnectionCreated, ConnectionUpdated};
 use crate::domain::ids::ObjectId;
 use crate::ports::DeetoTicket;
+use crate::queue::Said;
 use crate::sync::record::{CrmObject, RecordKey, Role};
 use crate::sync::worker::Failure;
 
@@ -77,6 +78,8 @@ impl Writer<'_> {
                 contacts: vec![command.prospect_contact_id, command.reference_contact_id],
                 status: command.status.clone(),
                 kind: command.connection_type.option().to_owned(),
+                status_order: 0,
+                kind_order: 0,
             };
             tickets.insert(
                 message.clone(),
@@ -94,19 +97,21 @@ impl Writer<'_> {
         results
     }
 
-    /// Updates, folded per connection in the order they were received, so two updates in one
-    /// batch (one the status, one the type) both take effect. An update whose connection is
-    /// not known yet may have overtaken its creation on the queue: it is retried for a while,
-    /// then refused with its reason.
+    /// Updates, folded per connection in the order Deeto said them, so two updates in one
+    /// batch (one the status, one the type) both take effect, and a field keeps the value of
+    /// the newest update that set it, whatever order they arrive in: an older update delivered
+    /// late (a retry, a redelivery) changes only what no newer one set, and is acknowledged
+    /// without a write when that is nothing. An update whose connection is not known yet may
+    /// have overtaken its creation on the queue: it is retried for a while, then refused.
     pub(super) async fn connections_updated(
         &self,
-        mut commands: Vec<(String, ConnectionUpdated, i64)>,
+        mut commands: Vec<(String, ConnectionUpdated, Said)>,
     ) -> Results {
-        commands.sort_by_key(|(message, _, received_at)| (*received_at, message.clone()));
+        commands.sort_by_key(|(message, _, said)| (*said, message.clone()));
         let mut tickets: BTreeMap<String, Wanted> = BTreeMap::new();
         let mut current: BTreeMap<String, DeetoTicket> = BTreeMap::new();
         let mut results = Vec::new();
-        for (message, command, received_at) in commands {
+        for (message, command, said) in commands {
             let id = command.id.clone();
             let stored = match current.get(&command.deeto_id) {
                 Some(ticket) => Ok(Some(ticket.clone())),
@@ -118,16 +123,16 @@ impl Writer<'_> {
             };
             match stored {
                 Ok(Some(mut ticket)) => {
-                    if let Some(status) = &command.status {
-                        ticket.status = status.clone();
-                    }
-                    if let Some(kind) = command.connection_type {
-                        ticket.kind = kind.option().to_owned();
+                    if !apply_update(&mut ticket, &command, said) {
+                        tracing::info!(command = %id, connection = %command.deeto_id,
+                            "superseded by a newer update; nothing to write");
+                        results.push((message, id, Ok(())));
+                        continue;
                     }
                     current.insert(command.deeto_id.clone(), ticket.clone());
                     tickets.insert(message, (id, ticket, None, true));
                 }
-                Ok(None) if self.now_ms - received_at < CREATION_GRACE_MS => {
+                Ok(None) if self.now_ms - said.at_ms < CREATION_GRACE_MS => {
                     let wait = format!(
                         "connection {} is not created yet; waiting for its connection.created",
                         command.deeto_id
@@ -169,5 +174,112 @@ impl Writer<'_> {
                 .await?;
         }
         Ok(())
+    }
+}
+
+/// Applies what `command` says to the fields no newer update set; false when it said
+/// something and all of it was superseded. An update that names no field (a reconcile repair)
+/// still brings the ticket to its recorded state.
+fn apply_update(ticket: &mut DeetoTicket, command: &ConnectionUpdated, said: Said) -> bool {
+    let mut applied = command.status.is_none() && command.connection_type.is_none();
+    if let Some(status) = &command.status
+        && said.order >= ticket.status_order
+    {
+        ticket.status = status.clone();
+        ticket.status_order = said.order;
+        applied = true;
+    }
+    if let Some(kind) = command.connection_type
+        && said.order >= ticket.kind_order
+    {
+        ticket.kind = kind.option().to_owned();
+        ticket.kind_order = said.order;
+        applied = true;
+    }
+    applied
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::commands::InteractionType;
+
+    fn ticket() -> DeetoTicket {
+        DeetoTicket {
+            ticket_id: ObjectId(1),
+            connection: "conn-1".into(),
+            deal_id: ObjectId(2),
+            contacts: vec![ObjectId(3)],
+            status: "scheduled".into(),
+            kind: "meeting".into(),
+            status_order: 0,
+            kind_order: 0,
+        }
+    }
+
+    fn update(status: Option<&str>, kind: Option<InteractionType>) -> ConnectionUpdated {
+        ConnectionUpdated {
+            id: CommandId("u".into()),
+            deeto_id: "conn-1".into(),
+            status: status.map(str::to_owned),
+            connection_type: kind,
+        }
+    }
+
+    #[test]
+    fn a_field_keeps_the_newest_value_whatever_order_updates_arrive_in() {
+        let (older, newer) = (Said::new(1_000, 0), Said::new(1_000, 1));
+        let mut ticket = ticket();
+
+        assert!(apply_update(
+            &mut ticket,
+            &update(Some("cancelled"), None),
+            newer
+        ));
+        let late = update(Some("completed"), Some(InteractionType::UserStory));
+        assert!(
+            apply_update(&mut ticket, &late, older),
+            "its type is still news"
+        );
+
+        assert_eq!(ticket.status, "cancelled");
+        assert_eq!(ticket.kind, "user_story");
+        assert_eq!(
+            (ticket.status_order, ticket.kind_order),
+            (newer.order, older.order)
+        );
+    }
+
+    #[test]
+    fn an_update_wholly_superseded_changes_nothing_and_says_so() {
+        let mut ticket = ticket();
+        assert!(apply_update(
+            &mut ticket,
+            &update(Some("done"), None),
+            Said::at(2_000)
+        ));
+        let before = ticket.clone();
+
+        assert!(!apply_update(
+            &mut ticket,
+            &update(Some("late"), None),
+            Said::at(1_000)
+        ));
+        assert_eq!(ticket, before);
+        // The same update again (a redelivery) is not older: it applies, harmlessly.
+        assert!(apply_update(
+            &mut ticket,
+            &update(Some("done"), None),
+            Said::at(2_000)
+        ));
+        assert_eq!(ticket, before);
+    }
+
+    #[test]
+    fn a_repair_that_names_no_field_still_restores_the_ticket() {
+        let mut ticket = ticket();
+        ticket.status_order = 5_000_000;
+        assert!(apply_update(&mut ticket, &update(None, None), Said::at(1)));
+        assert_eq!(ticket.status, "scheduled");
     }
 }

@@ -24,6 +24,7 @@ impl Harness {
             portal_id: PortalId(PORTAL),
             tenant_id: self.tenant.clone(),
             received_at,
+            position: 0,
             command,
         });
         (id, serde_json::to_string(&message).expect("serialises"))
@@ -305,6 +306,70 @@ async fn an_update_changes_the_ticket_and_re_creates_one_someone_removed() {
         Some("completed")
     );
     h.assert_write_scope(&[ticket, again[0]]);
+}
+
+#[tokio::test]
+async fn an_older_update_delivered_late_changes_only_what_no_newer_one_set() {
+    let h = Harness::start().await;
+    let prospect = h.create(ObjectType::Contacts, &[("email", "pat@prospect.test")]);
+    let reference = h.create(ObjectType::Contacts, &[("email", "ada@acme.test")]);
+    let deal = h.create(
+        ObjectType::Deals,
+        &[
+            ("dealname", "New"),
+            ("dealstage", "appointmentscheduled"),
+            ("pipeline", "default"),
+        ],
+    );
+    let created = h.command(json!({"type": "connection.created", "id": "c6-created",
+        "deetoId": "dconn-6", "prospectContactId": prospect, "referenceContactId": reference,
+        "dealId": deal, "connectionType": "meeting", "status": "scheduled"}));
+    assert_eq!(
+        h.worker.process(vec![created]).await,
+        BatchOutcome::default()
+    );
+    let ticket = h.associated(ObjectType::Deals, deal, "tickets")[0];
+    let now = now_ms();
+    // Deeto said "completed" (with a new type), then "cancelled"; SQS delivers the newer
+    // first and the older one late (a retry after a 429, say).
+    let older = h.command_received_at(
+        json!({"type": "connection.updated", "id": "c6-completed", "deetoId": "dconn-6",
+            "status": "completed", "connectionType": "user_story"}),
+        now - 5_000,
+    );
+    let newer = h.command_received_at(
+        json!({"type": "connection.updated", "id": "c6-cancelled", "deetoId": "dconn-6",
+            "status": "cancelled"}),
+        now - 1_000,
+    );
+
+    assert_eq!(h.worker.process(vec![newer]).await, BatchOutcome::default());
+    assert_eq!(h.worker.process(vec![older]).await, BatchOutcome::default());
+
+    let status = h.property(ObjectType::Tickets, ticket, "deeto_status");
+    assert_eq!(
+        status.as_deref(),
+        Some("cancelled"),
+        "the newer status stands"
+    );
+    let kind = h.property(ObjectType::Tickets, ticket, "deeto_type");
+    assert_eq!(
+        kind.as_deref(),
+        Some("user_story"),
+        "no newer update set the type"
+    );
+    let stored = h
+        .hubspot
+        .tickets
+        .for_connection(PortalId(PORTAL), "dconn-6")
+        .await
+        .expect("store")
+        .expect("recorded");
+    assert_eq!(
+        (stored.status.as_str(), stored.kind.as_str()),
+        ("cancelled", "user_story")
+    );
+    h.assert_write_scope(&[ticket]);
 }
 
 #[tokio::test]
