@@ -49,6 +49,36 @@ pub fn newer_changes(record: Option<&DeetoRecord>, changes: &[FieldChange]) -> V
         .collect()
 }
 
+/// The changes carried by webhook events that may fire campaign rules: each newer than the
+/// stored value (with the value it replaced), and each whose value is stored already at the
+/// same or a later time. The latter is a transition seen first by a read of HubSpot (a record
+/// that became relevant, a reconcile) made after the change and before its event arrived, or
+/// a redelivered event: the value it replaced is unknown, and the campaign ledger keeps a
+/// contact from being enrolled twice. A stale event whose value has been replaced since
+/// fires nothing.
+pub fn event_transitions(
+    record: Option<&DeetoRecord>,
+    changes: &[FieldChange],
+) -> Vec<AppliedChange> {
+    changes
+        .iter()
+        .filter_map(|change| {
+            let stored = record.and_then(|r| r.fields.get(&change.property));
+            let old = match stored {
+                _ if change.is_newer_than(stored) => stored.and_then(|s| s.value.clone()),
+                Some(s) if s.value == change.value => None,
+                _ => return None,
+            };
+            Some(AppliedChange {
+                property: change.property.clone(),
+                old,
+                new: change.value.clone(),
+                changed_at_ms: change.changed_at_ms,
+            })
+        })
+        .collect()
+}
+
 /// What a merge did: the records merged away and the survivor as it now stands.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct MergeResult {
@@ -172,4 +202,48 @@ pub trait OutboundPublisher: Send + Sync {
     /// Publishes all messages or fails; a retry may publish some twice, so each carries a
     /// [`OutboundMessage::dedupe_key`].
     async fn publish(&self, messages: &[OutboundMessage]) -> Result<(), StoreError>;
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn stage(value: &str, at: i64) -> FieldChange {
+        FieldChange {
+            property: "dealstage".into(),
+            value: Some(value.into()),
+            changed_at_ms: at,
+        }
+    }
+
+    fn stored(value: &str, at: i64) -> DeetoRecord {
+        let key = RecordKey::new(PortalId(1), CrmObject::Deal, ObjectId(9));
+        DeetoRecord::new(key).with_field("dealstage", value, at)
+    }
+
+    #[test]
+    fn an_event_newer_than_the_store_is_a_transition_from_the_stored_value() {
+        let found = event_transitions(Some(&stored("appointment", 10)), &[stage("closedwon", 20)]);
+        assert_eq!(found.len(), 1);
+        assert_eq!(found[0].old.as_deref(), Some("appointment"));
+        assert_eq!(found[0].new.as_deref(), Some("closedwon"));
+    }
+
+    #[test]
+    fn a_transition_a_read_saw_before_its_event_still_counts_from_an_unknown_value() {
+        // Read from HubSpot at 30, after the change at 20 and before its event came.
+        let found = event_transitions(Some(&stored("closedwon", 30)), &[stage("closedwon", 20)]);
+        assert_eq!(found.len(), 1);
+        assert_eq!(found[0].old, None);
+        // Newer changes alone decide what is written: this one is not.
+        assert!(
+            newer_changes(Some(&stored("closedwon", 30)), &[stage("closedwon", 20)]).is_empty()
+        );
+    }
+
+    #[test]
+    fn a_stale_event_whose_value_was_replaced_since_fires_nothing() {
+        let found = event_transitions(Some(&stored("closedlost", 30)), &[stage("closedwon", 20)]);
+        assert!(found.is_empty());
+    }
 }

@@ -27,7 +27,7 @@ use crate::domain::ids::PortalId;
 use crate::sync::coalesce::PortalWork;
 use crate::sync::config::SyncConfig;
 use crate::sync::outbound::OutboundMessage;
-use crate::sync::ports::{FieldChange, newer_changes};
+use crate::sync::ports::{FieldChange, event_transitions, newer_changes};
 use crate::sync::record::{CrmObject, RecordKey};
 use crate::sync::relevance::Relevance;
 
@@ -169,7 +169,7 @@ impl<'a> Run<'a> {
             // Campaign rules see only what the events carried: a value read from HubSpot says
             // what a property is, not that it just became so.
             let event_changes = merged_changes(slot.0, relevance, self.config, &from_events, &[]);
-            let transitions = newer_changes(stored, &event_changes);
+            let transitions = event_transitions(stored, &event_changes);
             enrollments.extend(fired_enrollments(key, &transitions, self.config));
             let applied = newer_changes(stored, &changes);
             if applied.is_empty() {
