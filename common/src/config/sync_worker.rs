@@ -11,6 +11,10 @@ pub struct SyncWorkerConfig {
     pub dead_letter_queue_url: String,
     /// `SYNC_QUEUE_URL`: the worker's own queue, where each reconcile page queues the next.
     pub sync_queue_url: String,
+    /// `AWS_LAMBDA_FUNCTION_TIMEOUT` (seconds), which SAM local sets and Lambda does not: the
+    /// time an invocation may take when the runtime gives no usable deadline (local emulators),
+    /// so a local run stops where the deployed function would. `None`: run unbounded there.
+    pub local_timeout: Option<std::time::Duration>,
 }
 
 impl SyncWorkerConfig {
@@ -29,11 +33,23 @@ impl SyncWorkerConfig {
             "SYNC_QUEUE_URL",
             "the sync queue (daily reconcile pages queue their successor)",
         );
+        let local_timeout =
+            env.optional("AWS_LAMBDA_FUNCTION_TIMEOUT")
+                .and_then(|raw| match raw.parse::<u64>() {
+                    Ok(secs) if secs > 0 => Some(std::time::Duration::from_secs(secs)),
+                    _ => {
+                        env.problem(format!(
+                        "AWS_LAMBDA_FUNCTION_TIMEOUT is not a positive number of seconds: {raw:?}"
+                    ));
+                        None
+                    }
+                });
         env.finish(Self {
             access,
             outbound_queue_url,
             dead_letter_queue_url,
             sync_queue_url,
+            local_timeout,
         })
     }
 }
@@ -74,5 +90,36 @@ mod tests {
 
         assert_eq!(config.access.table_name, "t");
         assert_eq!(config.outbound_queue_url, "http://127.0.0.1:5000/1/out");
+        assert_eq!(config.local_timeout, None);
+    }
+
+    #[test]
+    fn a_local_function_timeout_is_read_in_seconds_and_a_bad_one_named() {
+        let base = [
+            ("AWS_REGION", "eu-west-1"),
+            ("TABLE_NAME", "t"),
+            ("TOKEN_SECRET_PREFIX", "p/"),
+            ("HUBSPOT_APP_SECRET_ID", "app"),
+            ("OUTBOUND_QUEUE_URL", "http://127.0.0.1:5000/1/out"),
+            ("SYNC_DEAD_LETTER_QUEUE_URL", "http://127.0.0.1:5000/1/dlq"),
+            ("SYNC_QUEUE_URL", "http://127.0.0.1:5000/1/sync"),
+        ];
+        let with = |value| {
+            let mut pairs = base.to_vec();
+            pairs.push(("AWS_LAMBDA_FUNCTION_TIMEOUT", value));
+            SyncWorkerConfig::read(Env::from_pairs(pairs))
+        };
+        let config = with("30").expect("valid");
+        assert_eq!(
+            config.local_timeout,
+            Some(std::time::Duration::from_secs(30))
+        );
+        for bad in ["0", "thirty", "-5"] {
+            let err = with(bad).expect_err("invalid");
+            assert!(
+                err.to_string().contains("AWS_LAMBDA_FUNCTION_TIMEOUT"),
+                "{err}"
+            );
+        }
     }
 }

@@ -95,20 +95,28 @@ async fn set_aside(
 }
 
 /// The instant to stop at: the invocation's deadline (epoch ms) less [`ANSWER_MARGIN`].
-/// `None` when the deadline leaves no time at all: Lambda never starts an invocation that way,
-/// so the runtime gave no usable deadline (local emulators may send none), and running
-/// unbounded is better than failing every message.
-pub fn stop_at(deadline_epoch_ms: u64, now_epoch_ms: u64) -> Option<tokio::time::Instant> {
+/// Lambda never starts an invocation with no time left, so a deadline that leaves none means
+/// the runtime gave no usable one (local emulators): then `local_timeout` from now stands in
+/// for it if set, and otherwise the batch runs unbounded rather than fail every message.
+pub fn stop_at(
+    deadline_epoch_ms: u64,
+    now_epoch_ms: u64,
+    local_timeout: Option<Duration>,
+) -> Option<tokio::time::Instant> {
     let left = Duration::from_millis(deadline_epoch_ms.saturating_sub(now_epoch_ms));
-    if left <= ANSWER_MARGIN {
-        tracing::warn!(
-            deadline_epoch_ms,
-            now_epoch_ms,
-            "no usable invocation deadline; running without one"
-        );
-        return None;
-    }
-    Some(tokio::time::Instant::now() + (left - ANSWER_MARGIN))
+    let left = match local_timeout {
+        _ if left > ANSWER_MARGIN => left,
+        Some(timeout) => timeout,
+        None => {
+            tracing::warn!(
+                deadline_epoch_ms,
+                now_epoch_ms,
+                "no usable invocation deadline; running without one"
+            );
+            return None;
+        }
+    };
+    Some(tokio::time::Instant::now() + left.saturating_sub(ANSWER_MARGIN))
 }
 
 /// SQS attribute values are limited; a reason is for humans, so its start is enough.

@@ -26,9 +26,10 @@ async fn main() -> Result<(), Error> {
     let dead_letters =
         SqsJobQueue::new(aws_sdk_sqs::Client::new(&sdk), config.dead_letter_queue_url);
     let (worker, dead_letters) = (&worker, &dead_letters);
+    let local_timeout = config.local_timeout;
     run(service_fn(move |event: LambdaEvent<_>| async move {
         let now = u64::try_from(SystemClock.now_ms()).unwrap_or_default();
-        let deadline = stop_at(event.context.deadline, now);
+        let deadline = stop_at(event.context.deadline, now, local_timeout);
         Ok::<_, Error>(handle(worker, dead_letters, event.payload, deadline).await)
     }))
     .await

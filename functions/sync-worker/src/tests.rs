@@ -105,15 +105,31 @@ async fn an_empty_batch_is_a_clean_no_op() {
 fn the_stop_time_keeps_a_margin_and_a_useless_deadline_is_ignored() {
     let now = tokio::time::Instant::now();
 
-    let stop = stop_at(1_000_000 + 30_000, 1_000_000).expect("27 s left");
+    let stop = stop_at(1_000_000 + 30_000, 1_000_000, None).expect("27 s left");
 
     assert!(stop >= now + Duration::from_secs(26) && stop <= now + Duration::from_secs(28));
-    assert_eq!(stop_at(1_000_000, 1_000_000 + 5), None, "already past");
     assert_eq!(
-        stop_at(1_000_000 + 2_000, 1_000_000),
+        stop_at(1_000_000, 1_000_000 + 5, None),
+        None,
+        "already past"
+    );
+    assert_eq!(
+        stop_at(1_000_000 + 2_000, 1_000_000, None),
         None,
         "less than the margin"
     );
+}
+
+#[test]
+fn a_local_timeout_stands_in_for_a_useless_deadline_only() {
+    let now = tokio::time::Instant::now();
+    let local = Some(Duration::from_secs(30));
+
+    // cargo-lambda sends the timeout itself (600000) where the epoch deadline belongs.
+    let stop = stop_at(600_000, 1_796_421_131_562, local).expect("the local timeout");
+    assert!(stop >= now + Duration::from_secs(26) && stop <= now + Duration::from_secs(28));
+    let stop = stop_at(1_000_000 + 10_000, 1_000_000, local).expect("the real deadline");
+    assert!(stop <= now + Duration::from_secs(8), "a real deadline wins");
 }
 
 /// The `reason`s the DLQ gets for a committed sample (`events/sync-worker/{name}`) run by a
