@@ -152,6 +152,11 @@ impl RunningSim {
         self.state().webhooks.set_settings(settings);
     }
 
+    /// Webhook events produced so far (users' and apps' changes alike), delivered or not.
+    pub fn events_published(&self) -> u64 {
+        self.state().webhooks.published()
+    }
+
     pub fn deliveries(&self) -> Vec<Delivery> {
         self.state().webhooks.deliveries()
     }

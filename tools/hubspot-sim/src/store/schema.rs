@@ -161,6 +161,7 @@ fn builtin(object: ObjectType) -> Vec<(&'static str, &'static str, &'static str,
             ("city", "string", "text", false),
             ("country", "string", "text", false),
             ("numberofemployees", "number", "number", false),
+            ("annualrevenue", "number", "number", false),
         ],
         ObjectType::Deals => vec![
             ("dealname", "string", "text", false),

@@ -83,6 +83,11 @@ impl WebhookHub {
         lock(&self.deliveries).clear();
     }
 
+    /// Events queued for delivery so far (event ids are handed out from 1, one per event).
+    pub fn published(&self) -> u64 {
+        self.next_event_id.load(Ordering::Relaxed) - 1
+    }
+
     /// Changes that produced no events because no target was configured.
     pub fn discarded(&self) -> u64 {
         self.discarded.load(Ordering::Relaxed)
