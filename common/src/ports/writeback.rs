@@ -65,6 +65,17 @@ pub trait TicketStore: Send + Sync {
     /// Records (or replaces, after a re-creation) the connection's ticket; from then on the
     /// ticket is Deeto's ([`TicketStore::owns`]).
     async fn put(&self, portal: PortalId, ticket: &DeetoTicket) -> Result<(), StoreError>;
+    /// As [`TicketStore::put`] for a recorded connection, but only while its update orders are
+    /// still `expected` (`(status_order, kind_order)` as the caller read them): `false`, and
+    /// nothing written, when another worker recorded an update meanwhile. Two workers updating
+    /// one connection at once then never leave the older state last: the loser retries, from
+    /// the newer state.
+    async fn put_unless_changed(
+        &self,
+        portal: PortalId,
+        ticket: &DeetoTicket,
+        expected: (i64, i64),
+    ) -> Result<bool, StoreError>;
     /// True when Deeto created this ticket: the write guard allows updates to no other.
     async fn owns(&self, portal: PortalId, ticket: ObjectId) -> Result<bool, StoreError>;
     /// The connection a ticket Deeto created belongs to, as recorded now (its deal and

@@ -123,6 +123,47 @@ async fn a_recorded_ticket_is_found_by_connection_and_owned_in_its_portal_only()
 }
 
 #[tokio::test]
+async fn an_update_is_recorded_only_while_nobody_recorded_one_since_it_read() {
+    let t = Stores::start().await;
+    let (conn, mut first, mut second) = ("conn-u", ticket(601, "conn-u"), ticket(601, "conn-u"));
+    let before = t.tickets.put_unless_changed(PORTAL, &first, (0, 0)).await;
+    t.tickets
+        .put(PORTAL, &ticket(601, conn))
+        .await
+        .expect("put");
+    // Two workers read orders (0, 0); the first records its update, the second is refused.
+    (first.status, first.status_order) = ("completed".into(), 2_000);
+    (second.status, second.status_order) = ("cancelled".into(), 1_000);
+
+    let won = t.tickets.put_unless_changed(PORTAL, &first, (0, 0)).await;
+    let lost = t.tickets.put_unless_changed(PORTAL, &second, (0, 0)).await;
+
+    assert_eq!(
+        before,
+        Ok(false),
+        "no recorded connection, nothing to update"
+    );
+    assert_eq!((won, lost), (Ok(true), Ok(false)));
+    assert_eq!(
+        t.tickets.for_connection(PORTAL, conn).await,
+        Ok(Some(first.clone()))
+    );
+    // The loser's retry reads (2000, 0) and may then record.
+    second.status_order = 3_000;
+    assert_eq!(
+        t.tickets
+            .put_unless_changed(PORTAL, &second, (2_000, 0))
+            .await,
+        Ok(true)
+    );
+    assert_eq!(
+        t.tickets.for_connection(PORTAL, conn).await,
+        Ok(Some(second))
+    );
+    assert_eq!(t.tickets.owns(PORTAL, ObjectId(601)).await, Ok(true));
+}
+
+#[tokio::test]
 async fn a_recreated_ticket_replaces_the_connection_and_the_old_one_stays_deetos() {
     let t = Stores::start().await;
     t.tickets

@@ -202,6 +202,53 @@ impl TicketStore for DynamoTicketStore {
         self.put_item(connection).await
     }
 
+    async fn put_unless_changed(
+        &self,
+        portal: PortalId,
+        ticket: &DeetoTicket,
+        expected: (i64, i64),
+    ) -> Result<bool, StoreError> {
+        // Only the state changes: the ticket, its deal and contacts (and so ownership and the
+        // index entries) are the recorded ones.
+        let result = self
+            .client
+            .update_item()
+            .table_name(&self.table)
+            .key("pk", s(portal_pk(portal)))
+            .key("sk", s(connection_sk(&ticket.connection)))
+            .update_expression(
+                "SET #status = :status, #kind = :kind, status_order = :so, kind_order = :ko",
+            )
+            // Items from before updates were ordered have no orders: they read as 0.
+            .condition_expression(
+                "attribute_exists(sk) \
+                 AND (status_order = :old_so OR (attribute_not_exists(status_order) AND :old_so = :zero)) \
+                 AND (kind_order = :old_ko OR (attribute_not_exists(kind_order) AND :old_ko = :zero))",
+            )
+            .expression_attribute_names("#status", "status")
+            .expression_attribute_names("#kind", "kind")
+            .expression_attribute_values(":status", s(&ticket.status))
+            .expression_attribute_values(":kind", s(&ticket.kind))
+            .expression_attribute_values(":so", n(ticket.status_order))
+            .expression_attribute_values(":ko", n(ticket.kind_order))
+            .expression_attribute_values(":old_so", n(expected.0))
+            .expression_attribute_values(":old_ko", n(expected.1))
+            .expression_attribute_values(":zero", n(0))
+            .send()
+            .await;
+        match result {
+            Ok(_) => Ok(true),
+            Err(err)
+                if err
+                    .as_service_error()
+                    .is_some_and(|e| e.is_conditional_check_failed_exception()) =>
+            {
+                Ok(false)
+            }
+            Err(err) => Err(unavailable("UpdateItem", err)),
+        }
+    }
+
     async fn owns(&self, portal: PortalId, ticket: ObjectId) -> Result<bool, StoreError> {
         Ok(self.get(portal, ownership_sk(ticket)).await?.is_some())
     }

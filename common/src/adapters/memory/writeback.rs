@@ -93,6 +93,24 @@ impl TicketStore for MemoryTicketStore {
         Ok(())
     }
 
+    async fn put_unless_changed(
+        &self,
+        portal: PortalId,
+        ticket: &DeetoTicket,
+        expected: (i64, i64),
+    ) -> Result<bool, StoreError> {
+        let mut inner = self.inner.lock().map_err(|_| poisoned())?;
+        let key = (portal, ticket.connection.clone());
+        let unchanged = inner
+            .by_connection
+            .get(&key)
+            .is_some_and(|t| (t.status_order, t.kind_order) == expected);
+        if unchanged {
+            inner.by_connection.insert(key, ticket.clone());
+        }
+        Ok(unchanged)
+    }
+
     async fn owns(&self, portal: PortalId, ticket: ObjectId) -> Result<bool, StoreError> {
         Ok(self
             .inner

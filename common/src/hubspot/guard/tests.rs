@@ -72,6 +72,14 @@ impl TicketStore for DownStore {
     async fn put(&self, _: PortalId, _: &DeetoTicket) -> Result<(), StoreError> {
         Err(StoreError::Unavailable("down".into()))
     }
+    async fn put_unless_changed(
+        &self,
+        _: PortalId,
+        _: &DeetoTicket,
+        _: (i64, i64),
+    ) -> Result<bool, StoreError> {
+        Err(StoreError::Unavailable("down".into()))
+    }
     async fn owns(&self, _: PortalId, _: ObjectId) -> Result<bool, StoreError> {
         Err(StoreError::Unavailable("down".into()))
     }

@@ -19,8 +19,9 @@ use crate::sync::record::{CrmObject, RecordKey, Role};
 use crate::sync::worker::Failure;
 
 /// A ticket to bring to a state: the command, the ticket as it should be, a subject if given,
-/// and whether an existing ticket's status and type are to be overwritten.
-type Wanted = (CommandId, DeetoTicket, Option<String>, bool);
+/// and, when an existing ticket's status and type are to be overwritten, the update orders
+/// read before computing that state (the record is replaced only if they still hold).
+type Wanted = (CommandId, DeetoTicket, Option<String>, Option<(i64, i64)>);
 
 /// How long an update may wait for its connection's creation (a standard queue does not keep
 /// order): about the sync queue's five deliveries.
@@ -81,10 +82,7 @@ impl Writer<'_> {
                 status_order: 0,
                 kind_order: 0,
             };
-            tickets.insert(
-                message.clone(),
-                (id, ticket, command.subject.clone(), false),
-            );
+            tickets.insert(message.clone(), (id, ticket, command.subject.clone(), None));
         }
         let written = self.write_tickets(tickets).await;
         for (message, (id, result)) in written {
@@ -100,9 +98,11 @@ impl Writer<'_> {
     /// Updates, folded per connection in the order Deeto said them, so two updates in one
     /// batch (one the status, one the type) both take effect, and a field keeps the value of
     /// the newest update that set it, whatever order they arrive in: an older update delivered
-    /// late (a retry, a redelivery) changes only what no newer one set, and is acknowledged
-    /// without a write when that is nothing. An update whose connection is not known yet may
-    /// have overtaken its creation on the queue: it is retried for a while, then refused.
+    /// late (a retry, a redelivery) changes only what no newer one set. The state is recorded
+    /// only if no other worker recorded an update meanwhile (else this one is retried from the
+    /// newer state), so concurrent updates converge on the newest. An update whose connection
+    /// is not known yet may have overtaken its creation on the queue: it is retried for a
+    /// while, then refused.
     pub(super) async fn connections_updated(
         &self,
         mut commands: Vec<(String, ConnectionUpdated, Said)>,
@@ -110,6 +110,8 @@ impl Writer<'_> {
         commands.sort_by_key(|(message, _, said)| (*said, message.clone()));
         let mut tickets: BTreeMap<String, Wanted> = BTreeMap::new();
         let mut current: BTreeMap<String, DeetoTicket> = BTreeMap::new();
+        // Per connection, the orders as read: the state written assumes them.
+        let mut read: BTreeMap<String, (i64, i64)> = BTreeMap::new();
         let mut results = Vec::new();
         for (message, command, said) in commands {
             let id = command.id.clone();
@@ -123,14 +125,17 @@ impl Writer<'_> {
             };
             match stored {
                 Ok(Some(mut ticket)) => {
+                    let expected = *read
+                        .entry(command.deeto_id.clone())
+                        .or_insert((ticket.status_order, ticket.kind_order));
                     if !apply_update(&mut ticket, &command, said) {
+                        // Still written: an earlier attempt of this update may have reached
+                        // HubSpot after the newer one did.
                         tracing::info!(command = %id, connection = %command.deeto_id,
-                            "superseded by a newer update; nothing to write");
-                        results.push((message, id, Ok(())));
-                        continue;
+                            "superseded by a newer update; the newer state is written");
                     }
                     current.insert(command.deeto_id.clone(), ticket.clone());
-                    tickets.insert(message, (id, ticket, None, true));
+                    tickets.insert(message, (id, ticket, None, Some(expected)));
                 }
                 Ok(None) if self.now_ms - said.at_ms < CREATION_GRACE_MS => {
                     let wait = format!(
@@ -178,7 +183,7 @@ impl Writer<'_> {
 }
 
 /// Applies what `command` says to the fields no newer update set; false when it said
-/// something and all of it was superseded. An update that names no field (a reconcile repair)
+/// something and all of it was superseded (the ticket is then left as it was). An update that names no field (a reconcile repair)
 /// still brings the ticket to its recorded state.
 fn apply_update(ticket: &mut DeetoTicket, command: &ConnectionUpdated, said: Said) -> bool {
     let mut applied = command.status.is_none() && command.connection_type.is_none();

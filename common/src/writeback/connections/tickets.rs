@@ -22,9 +22,10 @@ const TICKET_TO_DEAL: u64 = 28;
 
 impl Writer<'_> {
     /// Brings each connection's ticket to the given state: updated when Deeto's ticket still
-    /// exists (unless `overwrite` is off: a replayed creation must not undo a later update),
-    /// created with its associations when there is none or someone removed it. Messages about
-    /// one connection share one ticket. Returns each message's ticket as recorded.
+    /// exists (by updates only, which carry the orders they read: a replayed creation must not
+    /// undo a later update), created with its associations when there is none or someone
+    /// removed it. Messages about one connection share one ticket. Returns each message's
+    /// ticket as recorded.
     pub(super) async fn write_tickets(
         &self,
         wanted: BTreeMap<String, Wanted>,
@@ -70,12 +71,12 @@ impl Writer<'_> {
             .await;
         // Updates: existing (or adopted) tickets whose state the commands set.
         let mut updates: BTreeMap<ObjectId, Properties> = BTreeMap::new();
-        for (connection, (_, (_, ticket, _, overwrite))) in &by_connection {
+        for (connection, (_, (_, ticket, _, expected))) in &by_connection {
             if results.contains_key(connection) || to_create.contains(connection) {
                 continue;
             }
             if let Some(stored) = known.get(connection)
-                && (*overwrite || adopted.contains(connection))
+                && (expected.is_some() || adopted.contains(connection))
             {
                 updates.insert(stored.ticket_id, state_properties(ticket));
             }
@@ -96,7 +97,7 @@ impl Writer<'_> {
             Ok(created) => created,
             Err(err) => return spread(by_connection, &Err(err.into())),
         };
-        for (connection, (_, (_, wanted_ticket, _, overwrite))) in &by_connection {
+        for (connection, (_, (_, wanted_ticket, _, expected))) in &by_connection {
             if results.contains_key(connection) {
                 continue;
             }
@@ -116,10 +117,15 @@ impl Writer<'_> {
                         stored.ticket_id
                     )))
                 }
-                (Some(stored), None) if *overwrite || adopted.contains(connection) => {
+                (Some(stored), None) if adopted.contains(connection) => {
                     let mut ticket = wanted_ticket.clone();
                     ticket.ticket_id = stored.ticket_id;
                     self.record_ticket(ticket).await
+                }
+                (Some(stored), None) if let Some(expected) = expected => {
+                    let mut ticket = wanted_ticket.clone();
+                    ticket.ticket_id = stored.ticket_id;
+                    self.record_update(ticket, *expected).await
                 }
                 (Some(stored), None) => Ok(stored.clone()),
                 (None, None) => Err(Failure::Transient(
@@ -140,6 +146,28 @@ impl Writer<'_> {
                     .map(move |m| (m, (command.clone(), result.clone())))
             })
             .collect()
+    }
+
+    /// Records an update's state unless another worker recorded one since `expected` was read;
+    /// then this one fails transiently and its retry starts from the newer state (and writes
+    /// it to HubSpot, over whatever this attempt wrote).
+    async fn record_update(
+        &self,
+        ticket: DeetoTicket,
+        expected: (i64, i64),
+    ) -> Result<DeetoTicket, Failure> {
+        match self
+            .tickets
+            .put_unless_changed(self.portal, &ticket, expected)
+            .await
+        {
+            Ok(true) => Ok(ticket),
+            Ok(false) => Err(Failure::Transient(format!(
+                "connection {} was updated by another worker meanwhile; redone from its state",
+                ticket.connection
+            ))),
+            Err(err) => Err(err.into()),
+        }
     }
 
     pub(super) async fn record_ticket(&self, ticket: DeetoTicket) -> Result<DeetoTicket, Failure> {
