@@ -7,8 +7,19 @@ use secrecy::{ExposeSecret, SecretString};
 
 use super::manager::TokenManager;
 use crate::domain::ids::PortalId;
-use crate::hubspot::HubSpotErrorKind;
+use crate::hubspot::retry::{AttemptState, Decision, RetryPolicy, decide};
+use crate::hubspot::{HubSpotError, HubSpotErrorKind};
 use crate::ports::{CachedToken, StoreError, TokenError, TokenSet};
+
+/// Tries of the refresh call itself before a cool-down: a 429 or 5xx from HubSpot's token
+/// endpoint is usually gone a moment later, while a cool-down stalls every call of the portal.
+/// No wait starts after 8 s, so the refresh ends well inside its lease (20 s).
+const REFRESH_RETRY: RetryPolicy = RetryPolicy {
+    max_attempts: 3,
+    base_backoff: Duration::from_millis(250),
+    max_backoff: Duration::from_secs(4),
+    max_total: Duration::from_secs(8),
+};
 
 fn unavailable(err: StoreError) -> TokenError {
     TokenError::Unavailable(err.to_string())
@@ -77,7 +88,7 @@ impl TokenManager {
         else {
             return Err(self.disconnect(portal, "no refresh token stored").await);
         };
-        match self.oauth.refresh(&refresh_token).await {
+        match self.refresh_retrying(&refresh_token).await {
             Ok(set) => Ok(self.keep(portal, &refresh_token, set).await),
             Err(err) if err.kind == HubSpotErrorKind::InvalidGrant => {
                 let reason = format!("HubSpot refused the refresh token: {}", err.message);
@@ -90,6 +101,41 @@ impl TokenManager {
                     tracing::warn!(error = %store, "could not record the refresh cool-down");
                 }
                 Err(TokenError::CoolingDown { until_ms })
+            }
+        }
+    }
+
+    /// The refresh call, tried again after a retryable failure as [`REFRESH_RETRY`] allows.
+    async fn refresh_retrying(
+        &self,
+        refresh_token: &SecretString,
+    ) -> Result<TokenSet, HubSpotError> {
+        let started = tokio::time::Instant::now();
+        let mut attempts = 0;
+        loop {
+            attempts += 1;
+            let err = match self.oauth.refresh(refresh_token).await {
+                Err(err) if err.is_retryable() => err,
+                other => return other,
+            };
+            // A 401 here is a refused refresh token, not a stale access token: never retried.
+            let state = AttemptState {
+                attempts,
+                elapsed: started.elapsed(),
+                reauthenticated: true,
+            };
+            match decide(
+                &REFRESH_RETRY,
+                &err,
+                state,
+                self.clock.now_ms(),
+                fastrand::f64(),
+            ) {
+                Decision::RetryAfter(wait) => {
+                    tracing::info!(attempt = attempts, kind = ?err.kind, wait_ms = wait.as_millis() as u64, "retrying the token refresh");
+                    tokio::time::sleep(wait).await;
+                }
+                Decision::Reauthenticate | Decision::GiveUp => return Err(err),
             }
         }
     }

@@ -1,5 +1,7 @@
 //! Refreshing: when, how often, and what a refused or failed refresh does.
 
+use std::time::Duration;
+
 use secrecy::ExposeSecret;
 
 use super::{NOW, PORTAL, World, exposed};
@@ -151,6 +153,28 @@ async fn a_failed_refresh_cools_down_before_the_next_try() {
         cooling.map(|_| ()),
         Err(TokenError::CoolingDown { until_ms })
     );
-    assert_eq!(recovered, Ok("access-2".into()));
+    assert_eq!(recovered, Ok("access-4".into()));
+    assert_eq!(
+        world.oauth.refreshes(),
+        4,
+        "three tries, then one after the cool-down"
+    );
+}
+
+#[tokio::test(start_paused = true)]
+async fn a_refresh_refused_for_a_moment_is_tried_again_without_cooling_down() {
+    let world = World::installed(Err(HubSpotErrorKind::RateLimited)).await;
+    let process = world.process();
+    let oauth = world.oauth.clone();
+    // HubSpot's token endpoint answers 429 for the first try only (it takes 30 ms; the first
+    // retry waits at least 125 ms).
+    tokio::spawn(async move {
+        tokio::time::sleep(Duration::from_millis(60)).await;
+        *oauth.answer.lock().expect("lock") = Ok("refresh-1");
+    });
+
+    let token = exposed(process.access_token(PORTAL).await);
+
+    assert_eq!(token, Ok("access-2".into()));
     assert_eq!(world.oauth.refreshes(), 2);
 }
