@@ -38,6 +38,24 @@ pub async fn edge(State(state): State<Arc<SimState>>, request: Request, next: Ne
     let portal = bearer(&parts).and_then(|t| lock(&state.tokens).portal_of(t));
     let fault = lock(&state.faults).pick(&method, &path);
     let fault_name = fault.as_ref().map(FaultKind::describe);
+    let entry = |portal_id, status| JournalEntry {
+        seq: 0,
+        at_ms: state.clock.now_ms(),
+        portal_id,
+        method: method.clone(),
+        path: path.clone(),
+        query: query.clone(),
+        body: String::from_utf8_lossy(&bytes).into_owned(),
+        status,
+        fault: fault_name.clone(),
+    };
+    if let Some(FaultKind::Timeout { ms }) = fault {
+        // Journaled before the wait: a client that gives up first drops this future, and
+        // the timeout must still show.
+        lock(&state.journal).push(entry(portal, 504));
+        tokio::time::sleep(Duration::from_millis(ms.unwrap_or(30_000))).await;
+        return fault_status(504);
+    }
     let response = match fault {
         Some(fault) => inject(fault).await,
         None => None,
@@ -62,17 +80,7 @@ pub async fn edge(State(state): State<Arc<SimState>>, request: Request, next: Ne
     }
     let journal_portal =
         portal.or_else(|| response.extensions().get::<JournalPortal>().map(|p| p.0));
-    lock(&state.journal).push(JournalEntry {
-        seq: 0,
-        at_ms: state.clock.now_ms(),
-        portal_id: journal_portal,
-        method,
-        path,
-        query,
-        body: String::from_utf8_lossy(&bytes).into_owned(),
-        status: response.status().as_u16(),
-        fault: fault_name,
-    });
+    lock(&state.journal).push(entry(journal_portal, response.status().as_u16()));
     response
 }
 
@@ -85,10 +93,8 @@ async fn inject(fault: FaultKind) -> Option<Response> {
             None
         }
         FaultKind::Status { status } => Some(fault_status(status)),
-        FaultKind::Timeout { ms } => {
-            tokio::time::sleep(Duration::from_millis(ms.unwrap_or(30_000))).await;
-            Some(fault_status(504))
-        }
+        // Answered in `edge`, which journals it before the wait.
+        FaultKind::Timeout { .. } => Some(fault_status(504)),
         FaultKind::Drop => {
             let mut response = StatusCode::INTERNAL_SERVER_ERROR.into_response();
             response.extensions_mut().insert(DropConnection);

@@ -122,5 +122,12 @@ async fn latency_delays_and_a_timeout_outlasts_a_patient_client() {
         .send()
         .await;
     assert!(result.is_err_and(|e| e.is_timeout()));
+    // The client gave up, and the journal still says what it met.
+    let journal = sim.journal(&JournalQuery::default());
+    let last = journal.last().expect("journaled");
+    assert_eq!(
+        (last.status, last.fault.as_deref()),
+        (504, Some("timeout 5000ms"))
+    );
     sim.shutdown().await;
 }
