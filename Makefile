@@ -1,5 +1,5 @@
 # The two commands a newcomer needs; everything else is in scripts/.
-.PHONY: local test bench fuzz lint clean-local
+.PHONY: local test bench soak fuzz lint clean-local
 
 ## Run the system locally end to end (moto + functions in the Lambda runtime emulator).
 local:
@@ -14,6 +14,11 @@ test:
 ## cold starts and binary sizes; then the plots.
 bench:
 	@scripts/bench.sh
+
+## The soak: 10,000 events and commands under HubSpot faults and a killed worker (SOAK_EVENTS,
+## SOAK_KILLS, SOAK_SEED); fails if anything is lost or applied twice.
+soak:
+	@scripts/soak.sh
 
 ## Fuzz the webhook request, the card query and the Deeto command body (FUZZ_SECONDS each, default 60).
 fuzz:

@@ -28,6 +28,16 @@ impl LambdaWatch {
     }
 
     pub async fn start_on(port: u16, env: impl FnOnce(u16) -> Vec<(String, String)>) -> Self {
+        Self::start_concurrent(port, 1, env).await
+    }
+
+    /// As [`LambdaWatch::start_on`], with up to `instances` of each function running at once
+    /// (Lambda's concurrency; the emulator's default is one).
+    pub async fn start_concurrent(
+        port: u16,
+        instances: usize,
+        env: impl FnOnce(u16) -> Vec<(String, String)>,
+    ) -> Self {
         let vars: Vec<String> = env(port).iter().map(|(k, v)| format!("{k}={v}")).collect();
         let mut command = Command::new("cargo");
         command
@@ -39,10 +49,14 @@ impl LambdaWatch {
                 "127.0.0.1",
                 "-P",
                 &port.to_string(),
+                "--concurrency",
+                &instances.to_string(),
             ])
             .current_dir(repo_root())
             .stdout(log_sink())
             .stderr(log_sink())
+            // Its own process group, so `crash` can take the functions down with it.
+            .process_group(0)
             .kill_on_drop(true);
         for var in &vars {
             command.args(["--env-var", var]);
@@ -101,6 +115,34 @@ impl LambdaWatch {
         );
         serde_json::from_str(&stdout)
             .unwrap_or_else(|_| panic!("invoke printed non-JSON: {stdout}"))
+    }
+}
+
+impl LambdaWatch {
+    /// Kills the emulator and every function process it started with SIGKILL, as a Lambda
+    /// sandbox dies: no handler finishes, no answer is sent. Returns once the port is free, so
+    /// a new one can start on `self.port`.
+    pub async fn crash(&mut self) {
+        if let Some(pid) = self.child.id() {
+            let _ = std::process::Command::new("kill")
+                .args(["-KILL", "--", &format!("-{pid}")])
+                .status();
+        }
+        // A function started under another process group dies the same way (the pattern
+        // matches the function binaries, never `debug/deps/` where the test runs from).
+        let target = std::env::var("CARGO_TARGET_DIR").unwrap_or_else(|_| "target".into());
+        let _ = std::process::Command::new("pkill")
+            .args(["-KILL", "-f", &format!("{target}/debug/[a-z-]+($| )")])
+            .status();
+        let _ = self.child.wait().await;
+        let started = Instant::now();
+        while tokio::net::TcpStream::connect(("127.0.0.1", self.port))
+            .await
+            .is_ok()
+            && started.elapsed() < Duration::from_secs(10)
+        {
+            tokio::time::sleep(Duration::from_millis(100)).await;
+        }
     }
 }
 

@@ -12,6 +12,7 @@ mod local_stack;
 mod reconcile_runtime;
 mod reference_pool;
 mod sim_stack;
+mod soak;
 mod sync_runtime;
 mod sync_store;
 mod sync_worker;
