@@ -75,18 +75,20 @@ mod tests {
         }
     }
 
+    /// Every required variable, set.
+    const COMPLETE: [(&str, &str); 7] = [
+        ("AWS_REGION", "eu-west-1"),
+        ("TABLE_NAME", "t"),
+        ("TOKEN_SECRET_PREFIX", "p/"),
+        ("HUBSPOT_APP_SECRET_ID", "app"),
+        ("OUTBOUND_QUEUE_URL", "http://127.0.0.1:5000/1/out"),
+        ("SYNC_DEAD_LETTER_QUEUE_URL", "http://127.0.0.1:5000/1/dlq"),
+        ("SYNC_QUEUE_URL", "http://127.0.0.1:5000/1/sync"),
+    ];
+
     #[test]
     fn a_complete_environment_is_accepted() {
-        let config = SyncWorkerConfig::read(Env::from_pairs([
-            ("AWS_REGION", "eu-west-1"),
-            ("TABLE_NAME", "t"),
-            ("TOKEN_SECRET_PREFIX", "p/"),
-            ("HUBSPOT_APP_SECRET_ID", "app"),
-            ("OUTBOUND_QUEUE_URL", "http://127.0.0.1:5000/1/out"),
-            ("SYNC_DEAD_LETTER_QUEUE_URL", "http://127.0.0.1:5000/1/dlq"),
-            ("SYNC_QUEUE_URL", "http://127.0.0.1:5000/1/sync"),
-        ]))
-        .expect("valid");
+        let config = SyncWorkerConfig::read(Env::from_pairs(COMPLETE)).expect("valid");
 
         assert_eq!(config.access.table_name, "t");
         assert_eq!(config.outbound_queue_url, "http://127.0.0.1:5000/1/out");
@@ -95,17 +97,8 @@ mod tests {
 
     #[test]
     fn a_local_function_timeout_is_read_in_seconds_and_a_bad_one_named() {
-        let base = [
-            ("AWS_REGION", "eu-west-1"),
-            ("TABLE_NAME", "t"),
-            ("TOKEN_SECRET_PREFIX", "p/"),
-            ("HUBSPOT_APP_SECRET_ID", "app"),
-            ("OUTBOUND_QUEUE_URL", "http://127.0.0.1:5000/1/out"),
-            ("SYNC_DEAD_LETTER_QUEUE_URL", "http://127.0.0.1:5000/1/dlq"),
-            ("SYNC_QUEUE_URL", "http://127.0.0.1:5000/1/sync"),
-        ];
         let with = |value| {
-            let mut pairs = base.to_vec();
+            let mut pairs = COMPLETE.to_vec();
             pairs.push(("AWS_LAMBDA_FUNCTION_TIMEOUT", value));
             SyncWorkerConfig::read(Env::from_pairs(pairs))
         };

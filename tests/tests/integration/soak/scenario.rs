@@ -142,7 +142,7 @@ impl<'a> Scenario<'a> {
             self.count("company created");
         }
         for n in 0..(target / 25).max(40) {
-            if n % 20 == 0 {
+            if n % 10 == 0 {
                 pace().await;
             }
             let id = sim
@@ -189,7 +189,7 @@ impl<'a> Scenario<'a> {
             .take((target / 200).max(5))
             .enumerate()
         {
-            if n % 20 == 0 {
+            if n % 10 == 0 {
                 pace().await;
             }
             let [a, b] = [pair[0], pair[pair.len() - 1]];

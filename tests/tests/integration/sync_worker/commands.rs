@@ -30,6 +30,30 @@ impl Harness {
         (id, serde_json::to_string(&message).expect("serialises"))
     }
 
+    /// A prospect, a reference and a deal, connected by Deeto (`connection.created` with
+    /// status `scheduled`, type `meeting`): the deal and the ticket the worker created.
+    async fn connection_with_ticket(&self, connection: &str) -> (u64, u64) {
+        let prospect = self.create(ObjectType::Contacts, &[("email", "pat@prospect.test")]);
+        let reference = self.create(ObjectType::Contacts, &[("email", "ada@acme.test")]);
+        let deal = self.create(
+            ObjectType::Deals,
+            &[
+                ("dealname", "New"),
+                ("dealstage", "appointmentscheduled"),
+                ("pipeline", "default"),
+            ],
+        );
+        let created = self.command(json!({"type": "connection.created",
+            "id": format!("{connection}-created"), "deetoId": connection,
+            "prospectContactId": prospect, "referenceContactId": reference, "dealId": deal,
+            "connectionType": "meeting", "status": "scheduled"}));
+        assert_eq!(
+            self.worker.process(vec![created]).await,
+            BatchOutcome::default()
+        );
+        (deal, self.associated(ObjectType::Deals, deal, "tickets")[0])
+    }
+
     pub(super) fn property(&self, object: ObjectType, id: u64, name: &str) -> Option<String> {
         let record = self.sim.record(PORTAL, object, id)?;
         record["properties"][name].as_str().map(str::to_owned)
@@ -257,24 +281,7 @@ async fn a_connection_tracks_the_prospects_open_deal_and_records_a_ticket() {
 #[tokio::test]
 async fn an_update_changes_the_ticket_and_re_creates_one_someone_removed() {
     let h = Harness::start().await;
-    let prospect = h.create(ObjectType::Contacts, &[("email", "pat@prospect.test")]);
-    let reference = h.create(ObjectType::Contacts, &[("email", "ada@acme.test")]);
-    let deal = h.create(
-        ObjectType::Deals,
-        &[
-            ("dealname", "New"),
-            ("dealstage", "appointmentscheduled"),
-            ("pipeline", "default"),
-        ],
-    );
-    let created = h.command(json!({"type": "connection.created", "id": "c2-created",
-        "deetoId": "dconn-2", "prospectContactId": prospect, "referenceContactId": reference,
-        "dealId": deal, "connectionType": "meeting", "status": "scheduled"}));
-    assert_eq!(
-        h.worker.process(vec![created]).await,
-        BatchOutcome::default()
-    );
-    let ticket = h.associated(ObjectType::Deals, deal, "tickets")[0];
+    let (deal, ticket) = h.connection_with_ticket("dconn-2").await;
 
     let done = h.command(json!({"type": "connection.updated", "id": "c2-done",
         "deetoId": "dconn-2", "status": "completed"}));
@@ -311,24 +318,7 @@ async fn an_update_changes_the_ticket_and_re_creates_one_someone_removed() {
 #[tokio::test]
 async fn an_older_update_delivered_late_changes_only_what_no_newer_one_set() {
     let h = Harness::start().await;
-    let prospect = h.create(ObjectType::Contacts, &[("email", "pat@prospect.test")]);
-    let reference = h.create(ObjectType::Contacts, &[("email", "ada@acme.test")]);
-    let deal = h.create(
-        ObjectType::Deals,
-        &[
-            ("dealname", "New"),
-            ("dealstage", "appointmentscheduled"),
-            ("pipeline", "default"),
-        ],
-    );
-    let created = h.command(json!({"type": "connection.created", "id": "c6-created",
-        "deetoId": "dconn-6", "prospectContactId": prospect, "referenceContactId": reference,
-        "dealId": deal, "connectionType": "meeting", "status": "scheduled"}));
-    assert_eq!(
-        h.worker.process(vec![created]).await,
-        BatchOutcome::default()
-    );
-    let ticket = h.associated(ObjectType::Deals, deal, "tickets")[0];
+    let (_, ticket) = h.connection_with_ticket("dconn-6").await;
     let now = now_ms();
     // Deeto said "completed" (with a new type), then "cancelled"; SQS delivers the newer
     // first and the older one late (a retry after a 429, say).
