@@ -52,7 +52,10 @@ async fn a_run_cut_off_mid_way_is_resumed_by_a_rerun_and_repairs_each_record_onc
         .await
         .expect("lost");
 
-    let rerun = h.start_reconcile(now + 3_600_000).await;
+    // The scheduler runs again an hour later, but on the same UTC day (the run's id is its
+    // date): near midnight, the day's last millisecond.
+    let day_end = now - now.rem_euclid(86_400_000) + 86_399_999;
+    let rerun = h.start_reconcile((now + 3_600_000).min(day_end)).await;
     assert!(
         matches!(rerun[..], [Started::Resumed { page: 1, .. }]),
         "{rerun:?}"
