@@ -67,6 +67,26 @@ async fn dead_letter_reasons(stack: &TestStack, expected: usize) -> Vec<String> 
     reasons
 }
 
+/// The environment of the receiver and the worker sharing one emulator on `port`: the
+/// receiver's public URL is its function URL there, HubSpot is `sim`.
+pub(crate) fn receiver_and_worker_env(
+    stack: &TestStack,
+    sim: &RunningSim,
+    port: u16,
+) -> Vec<(String, String)> {
+    let mut env = stack.function_env("SyncWorkerFunction");
+    env.extend(stack.function_env("WebhookReceiverFunction"));
+    env.retain(|(k, _)| k != "PUBLIC_BASE_URL");
+    env.push((
+        "PUBLIC_BASE_URL".into(),
+        function_url(port, "webhook-receiver"),
+    ));
+    env.push(("HUBSPOT_API_BASE".into(), sim.base_url()));
+    env.sort();
+    env.dedup();
+    env
+}
+
 pub(crate) fn sim_config() -> SimConfig {
     let mut config = SimConfig::default();
     config.app.client_id = "local-client".into();
@@ -144,16 +164,7 @@ async fn a_change_in_hubspot_reaches_deeto_through_both_lambdas() {
         function_url(port, "webhook-receiver")
     ));
     let sim = Simulator::start(config).await.expect("simulator");
-    let mut env = stack.function_env("SyncWorkerFunction");
-    env.extend(stack.function_env("WebhookReceiverFunction"));
-    env.retain(|(k, _)| k != "PUBLIC_BASE_URL");
-    env.push((
-        "PUBLIC_BASE_URL".into(),
-        function_url(port, "webhook-receiver"),
-    ));
-    env.push(("HUBSPOT_API_BASE".into(), sim.base_url()));
-    env.sort();
-    env.dedup();
+    let env = receiver_and_worker_env(&stack, &sim, port);
     connect(&stack, &sim, &env).await;
     let watch = LambdaWatch::start_on(port, |_| env.clone()).await;
     let records = DynamoRecordStore::new(

@@ -25,7 +25,7 @@ use integration_tests::{LambdaWatch, TestStack};
 use tokio::sync::Mutex;
 
 use crate::commands_runtime::deeto_properties;
-use crate::sync_runtime::{connect, sim_config};
+use crate::sync_runtime::{connect, receiver_and_worker_env, sim_config};
 use inbox::Inbox;
 use pump::PumpState;
 use scenario::Scenario;
@@ -112,20 +112,11 @@ async fn ten_thousand_events_under_faults_and_a_killed_worker_lose_nothing() {
     let sim = Simulator::start(config).await.expect("simulator");
     sim.load_fixture_json(PORTAL, &deeto_properties().to_string())
         .expect("Deeto's properties, as the install creates them");
-    let mut env = stack.function_env("SyncWorkerFunction");
-    env.extend(stack.function_env("WebhookReceiverFunction"));
-    env.retain(|(k, _)| k != "PUBLIC_BASE_URL");
-    env.push((
-        "PUBLIC_BASE_URL".into(),
-        function_url(port, "webhook-receiver"),
-    ));
-    env.push(("HUBSPOT_API_BASE".into(), sim.base_url()));
+    let mut env = receiver_and_worker_env(&stack, &sim, port);
     env.push((
         "AWS_LAMBDA_FUNCTION_TIMEOUT".into(),
         WORKER_TIMEOUT_SECS.into(),
     ));
-    env.sort();
-    env.dedup();
     connect(&stack, &sim, &env).await;
     let watch = Arc::new(Mutex::new(
         LambdaWatch::start_concurrent(port, POLLERS, |_| env.clone()).await,
