@@ -4,7 +4,7 @@
 # simulator, with HubSpot answering 10 % 429, 5 % 5xx and 2 % timeouts and the worker killed
 # mid-batch SOAK_KILLS times (default 2). Prints sent / applied / DLQ (with reasons) / twice /
 # lost / HubSpot calls / 429s and fails when a bound is broken. SOAK_SEED picks the scenario.
-# Not part of `make test`: it takes about as long as the whole test suite.
+# Not part of `make test`: it takes about 25 minutes.
 set -euo pipefail
 source "$(dirname "$0")/env.sh"
 cd "$ROOT"

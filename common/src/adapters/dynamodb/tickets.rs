@@ -15,7 +15,7 @@ use async_trait::async_trait;
 use aws_sdk_dynamodb::Client;
 use aws_sdk_dynamodb::types::AttributeValue;
 
-use super::item::{Item, get_n, require_s, s, unavailable};
+use super::item::{Item, get_n, is_condition_failure, n, require_s, s, unavailable};
 use super::portal_pk;
 use super::query::{PageQuery, all_by_prefix, page_by_prefix};
 use crate::domain::ids::{ObjectId, PortalId};
@@ -113,10 +113,6 @@ const CONTACT_INDEX: &str = "CONN#CONTACT#";
 /// Index entry: `contact` takes part in connection `connection`.
 fn contact_index_sk(contact: ObjectId, connection: &str) -> String {
     format!("{CONTACT_INDEX}{contact}#{connection}")
-}
-
-fn n(value: i64) -> AttributeValue {
-    AttributeValue::N(value.to_string())
 }
 
 fn id(value: ObjectId) -> AttributeValue {
@@ -238,13 +234,7 @@ impl TicketStore for DynamoTicketStore {
             .await;
         match result {
             Ok(_) => Ok(true),
-            Err(err)
-                if err
-                    .as_service_error()
-                    .is_some_and(|e| e.is_conditional_check_failed_exception()) =>
-            {
-                Ok(false)
-            }
+            Err(err) if is_condition_failure(&err) => Ok(false),
             Err(err) => Err(unavailable("UpdateItem", err)),
         }
     }

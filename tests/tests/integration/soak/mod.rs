@@ -93,7 +93,7 @@ fn fault_rules() -> Vec<FaultRule> {
 }
 
 #[tokio::test]
-#[ignore = "long (about 15 minutes): run with `make soak`"]
+#[ignore = "long (about 25 minutes): run with `make soak`"]
 async fn ten_thousand_events_under_faults_and_a_killed_worker_lose_nothing() {
     let target = setting("SOAK_EVENTS", 10_000) as usize;
     let kills = setting("SOAK_KILLS", 2) as usize;
